@@ -1,0 +1,35 @@
+# Every target creates .venv if it is missing and installs zhibiao into it.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+SHARED  ?= ../shared
+
+.PHONY: demo test accuracy bench install clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/zhibiao extract samples/ --format jsonl -o workbooks/samples-facts.jsonl
+	$(BIN)/zhibiao extract samples/001_9f860a2bdebb59a8.txt
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+accuracy: $(STAMP)
+	$(BIN)/python bench/accuracy.py --shared $(SHARED)
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_read.py --shared $(SHARED)
+	$(BIN)/python bench/bench_extract.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info
