@@ -43,11 +43,12 @@ class Indicator:
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
-    """Rows of a CSV under templates/, as dicts; a clear error if missing."""
+    """Rows of a CSV under templates/, as dicts; lines starting with ``#`` are comments."""
     path = templates_dir() / name
     try:
         with open(path, encoding="utf-8", newline="") as fh:
-            return [row for row in csv.DictReader(fh) if any((v or "").strip() for v in row.values())]
+            lines = [line for line in fh if not line.startswith("#")]
+            return [row for row in csv.DictReader(lines) if any((v or "").strip() for v in row.values())]
     except OSError as exc:
         raise CatalogError(f"{path}: {exc.strerror}") from exc
 

@@ -1,0 +1,1 @@
+"""Extraction of standard indicators from a read document."""
