@@ -1,0 +1,1 @@
+"""The standard workbook: layout (single source of truth), writer, template fill."""
