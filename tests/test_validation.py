@@ -1,0 +1,119 @@
+"""Validation: schemas and plausibility rules on real sample facts."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from zhibiao.store import KIND_CORRECTED, Provenance, Record
+from zhibiao.validation import (ERROR, WARNING, has_errors, validate_facts, validate_records)
+
+
+def pick(facts: list, indicator: str, status: str = "actual"):
+    return next(f for f in facts if f.indicator == indicator and f.status == status)
+
+
+def rules_of(findings, severity=None) -> list[str]:
+    return [f.rule for f in findings if severity is None or f.severity == severity]
+
+
+def test_seed_facts_are_clean(seed_facts: list) -> None:
+    assert validate_facts(seed_facts) == []
+    assert validate_records([Record.from_fact(f) for f in seed_facts]) == []
+
+
+@pytest.mark.parametrize("value,severity", [("600", ERROR), ("40", WARNING), ("-120", ERROR),
+                                            ("12", None)])
+def test_growth_ranges(seed_facts: list, value: str, severity: str | None) -> None:
+    fact = pick(seed_facts, "FAI_GROWTH").with_(value=Decimal(value))
+    found = validate_facts([fact])
+    assert [(f.severity, f.rule) for f in found] == ([(severity, "range")] if severity else [])
+
+
+def test_finding_is_located_and_in_chinese(seed_facts: list) -> None:
+    fact = pick(seed_facts, "FAI_GROWTH").with_(value=Decimal("600"))
+    [finding] = validate_facts([fact], cells={fact.key: "年度数据!F12"})
+    assert (finding.sheet, finding.cell, finding.address) == ("年度数据", "F12", "年度数据!F12")
+    assert finding.region_code == fact.region_code and finding.year == fact.year
+    assert "固定资产投资增速" in finding.message and "600%" in finding.message
+    d = finding.to_dict()
+    assert set(d) == {"severity", "sheet", "cell", "region_code", "region", "indicator", "year",
+                      "rule", "message"}
+    assert str(finding).startswith("错误 年度数据!F12")
+
+
+def test_schema_errors_are_all_collected(seed_facts: list) -> None:
+    bad = seed_facts[0].with_(region_code="15250", months="13-2", unit="")
+    found = validate_facts([bad])
+    schema_msgs = [f.message for f in found if f.rule == "schema"]
+    assert len(schema_msgs) == 3
+    assert any("地区代码" in m for m in schema_msgs) and any("月份" in m for m in schema_msgs)
+    assert "region" in rules_of(found) and "unit" in rules_of(found)
+
+
+def test_unit_year_region_months_qualifier(seed_facts: list) -> None:
+    gdp = pick(seed_facts, "GDP_GROWTH")
+    cases = {
+        "unit": gdp.with_(unit="亿元"),
+        "year": gdp.with_(year=1960),
+        "region": gdp.with_(region_code="992500"),
+        "months": gdp.with_(months="3-6"),
+        "qualifier": gdp.with_(qualifier="range", value_high=Decimal("5")),
+    }
+    for rule, fact in cases.items():
+        assert rule in rules_of(validate_facts([fact])), rule
+    assert rules_of(validate_facts([gdp.with_(months="3-6")])) == ["months"]
+    assert validate_facts([gdp.with_(months="3-6")])[0].severity == WARNING
+    assert "qualifier" in rules_of(validate_facts([gdp.with_(value_high=Decimal("9"))]))
+    assert validate_facts([gdp.with_(qualifier="range", value_high=Decimal("12"))]) == []
+
+
+def test_count_must_be_whole(seed_facts: list) -> None:
+    fact = next(f for f in seed_facts if f.indicator == "KEY_PROJECT_COUNT")
+    assert rules_of(validate_facts([fact.with_(value=Decimal("12.5"))])) == ["integer"]
+
+
+def test_duplicate_keys_with_different_values(seed_facts: list) -> None:
+    fact = seed_facts[0]
+    found = validate_facts([fact, fact.with_(value=fact.value + 1)])
+    assert rules_of(found) == ["duplicate"]
+    assert validate_facts([fact, fact]) == []  # the same fact twice is one fact
+
+
+def test_capacity_added_at_most_total(seed_facts: list) -> None:
+    total = pick(seed_facts, "NEW_ENERGY_CAPACITY", "estimate")
+    added = total.with_(indicator="NEW_ENERGY_CAPACITY_ADDED", indicator_name="新增新能源装机",
+                        value=total.value + 1)
+    found = validate_facts([total, added])
+    assert [(f.rule, f.severity, f.indicator) for f in found] == [
+        ("at_most", ERROR, "NEW_ENERGY_CAPACITY_ADDED")]
+    assert validate_facts([total, added.with_(value=Decimal(100))]) == []
+
+
+def test_level_and_growth_against_last_year(seed_facts: list) -> None:
+    gdp = pick(seed_facts, "GDP_GROWTH")
+    level = gdp.with_(indicator="GDP", unit="亿元", value=Decimal("1100"), qualifier="eq")
+    last_year = level.with_(year=level.year - 1, value=Decimal("1000"))
+    ok = gdp.with_(value=Decimal("10"))
+    assert validate_facts([level, ok], history=[Record.from_fact(last_year)]) == []
+    found = validate_facts([level, ok.with_(value=Decimal("30"))], history=[last_year])
+    assert [(f.rule, f.severity) for f in found] == [("range", WARNING), ("level_growth", WARNING)]
+    assert "算得 10%" in found[1].message
+
+
+def test_jump_against_history(seed_facts: list) -> None:
+    fact = next(f for f in seed_facts if f.indicator == "DESERTIFICATION_CONTROL")
+    past = Record.from_fact(fact.with_(year=fact.year - 1, value=fact.value / 10000))
+    found = validate_facts([fact], history=[past])
+    assert [(f.rule, f.severity) for f in found] == [("jump", WARNING)]
+    assert validate_facts([fact], history=[Record.from_fact(fact.with_(year=fact.year - 1))]) == []
+
+
+def test_canonical_schema_requires_reviewer_for_corrections(seed_facts: list) -> None:
+    rec = Record.from_fact(seed_facts[0])
+    bad = Record(**{**rec.__dict__, "provenance": Provenance(KIND_CORRECTED, "a.xlsx")})
+    found = validate_records([bad])
+    assert has_errors(found) and {f.rule for f in found} == {"schema"}
+    good = Record(**{**rec.__dict__, "provenance": Provenance(
+        KIND_CORRECTED, "a.xlsx", reviewer="张三", sha256="0" * 64, at="2026-01-01T00:00:00+00:00")})
+    assert validate_records([good]) == []
