@@ -344,9 +344,10 @@ class Store:
         return None if row is None else int(row[0])
 
     # -- writing -------------------------------------------------------------
-    def register_workbook(self, workbook_id: str, path: str = "") -> int:
-        """Remember that a workbook was generated now; returns the revision it reflects."""
-        revision = self.revision()
+    def register_workbook(self, workbook_id: str, path: str = "",
+                          revision: int | None = None) -> int:
+        """Remember that a workbook was generated (at *revision*, default now); returns it."""
+        revision = self.revision() if revision is None else revision
         with self._autotxn():
             self.conn.execute("INSERT OR REPLACE INTO workbook VALUES (?, ?, ?, ?)",
                               (workbook_id, revision, str(path), now()))
