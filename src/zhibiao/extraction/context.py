@@ -1,0 +1,191 @@
+"""The context of a value: its sentence, section, year, months and status.
+
+A work report reviews the year before it and sets targets for the year it is
+given in (FACTS.md); headings and sentence words move that context around.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+
+from .lexicon import first_cue, last_cue, lexicon
+
+_SENTENCE_END = re.compile(r"[。！？!?\n]+")
+_CLAUSE_SEP = "，,；;：:。\n"
+_YEAR = re.compile(r"(?<![\d—\-–~至])((?:19|20)\d\d)\s*年(?!代|以来|起|前后|[—\-–~至])")
+_HEADING = re.compile(r"^\s*(?:#+\s*|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+部分)")
+
+
+@dataclass(frozen=True)
+class Section:
+    """Where a stretch of text sits: the year it speaks of and its default status."""
+
+    start: int
+    year: int
+    status: str  # actual | target
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The document-level context: issuer year and sections, in text order."""
+
+    doc_year: int
+    sections: tuple[Section, ...]
+    sentence_starts: tuple[int, ...]
+
+    def section_at(self, pos: int) -> Section:
+        i = bisect_right([s.start for s in self.sections], pos) - 1
+        return self.sections[max(i, 0)]
+
+    def sentence_at(self, text: str, pos: int) -> tuple[int, int]:
+        """[start, end) of the sentence holding ``pos``."""
+        i = bisect_right(self.sentence_starts, pos) - 1
+        start = self.sentence_starts[max(i, 0)]
+        m = _SENTENCE_END.search(text, pos)
+        return start, (m.end() if m else len(text))
+
+
+def sentence_starts(text: str) -> tuple[int, ...]:
+    """Offsets where sentences begin.
+
+    >>> sentence_starts("甲。乙！\\n丙")
+    (0, 2, 5)
+    """
+    return (0,) + tuple(m.end() for m in _SENTENCE_END.finditer(text) if m.end() < len(text))
+
+
+def clause_start(text: str, pos: int, floor: int = 0) -> int:
+    """Start of the clause (after the last ，；：。 or line break) holding ``pos``.
+
+    >>> clause_start("甲，乙丙", 3)
+    2
+    """
+    i = pos
+    while i > floor and text[i - 1] not in _CLAUSE_SEP:
+        i -= 1
+    return i
+
+
+def document_year(text: str, hint: int | None = None) -> int:
+    """The year a report was given in.
+
+    A review heading (2023年工作回顾) means the year after; a target heading
+    (2024年主要预期目标) that year; otherwise the latest year the text names
+    most often (the latest of equals), or ``hint`` (e.g. from the file name).
+
+    >>> document_year("一、2023年工作回顾\\n……二、2024年主要目标")
+    2024
+    >>> document_year("2021年……2022年……2022年……2025年", None)
+    2022
+    """
+    head = text[:20000]
+    for line in head.splitlines():
+        if len(line) > 80:
+            continue
+        review = first_cue("section_review", line)
+        if review and review[1] == "actual" and _year_of(review[0]):
+            return _year_of(review[0]) + 1  # type: ignore[operator]
+    for line in head.splitlines():
+        target = first_cue("section_target", line)
+        if len(line) <= 80 and target and target[1] == "target" and _year_of(target[0]):
+            return _year_of(target[0])  # type: ignore[return-value]
+    if hint:
+        return hint
+    counts = Counter(int(m.group(1)) for m in _YEAR.finditer(text))
+    if not counts:
+        raise ValueError("no year")
+    return max(counts, key=lambda y: (counts[y], y))
+
+
+def _year_of(m: re.Match[str]) -> int | None:
+    for name in ("year", "year2"):
+        if name in m.re.groupindex and m.group(name):
+            return int(m.group(name))
+    return None
+
+
+def _heading_section(line: str, doc_year: int, start: int) -> Section | None:
+    """The section a heading (or a paragraph opener like 过去一年) starts, if any."""
+    hits = [((m, value), status)
+            for kind, status in (("section_review", "actual"), ("section_target", "target"))
+            for rx, value in lexicon().cues.get(kind, []) for m in [rx.search(line)] if m]
+    if not hits:
+        return None
+    # a heading naming both (十四五成就和2025年工作回顾) takes the one with a year
+    (m, value), status = min(hits, key=lambda h: (_year_of(h[0][0]) is None, h[0][0].start()))
+    year = _year_of(m)
+    if value == "plan":
+        plan = first_cue("year_plan", line)
+        year = int(plan[1]) if plan else None
+    elif value == "actual-1":
+        year = doc_year - 1
+    return Section(start, year or (doc_year - 1 if status == "actual" else doc_year), status)
+
+
+def frame(text: str, year_hint: int | None = None, year: int | None = None) -> Frame:
+    """Sections and sentences of a normalized text.
+
+    ``year`` (a clerk's override) fixes the document year; ``year_hint`` is used
+    only when the text itself names no section.
+    """
+    doc_year = year or document_year(text, year_hint)
+    sections = [Section(0, doc_year, "actual")]
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        is_heading = 0 < len(stripped) <= 60 and (not stripped.endswith("。") or _HEADING.match(stripped))
+        probe = stripped if is_heading else stripped[:8]
+        sec = _heading_section(probe, doc_year, pos) if stripped else None
+        if sec:
+            sections.append(sec)
+        pos += len(line) + 1
+    return Frame(doc_year, tuple(sections), sentence_starts(text))
+
+
+def months_in(text: str) -> str | None:
+    """The months a sentence speaks of, from the last period words in ``text``.
+
+    "unknown" when the text says only 截至目前 / 今年以来.
+
+    >>> months_in("1—8月，全区"), months_in("上半年，"), months_in("截至8月底，"), months_in("全年")
+    ('1-8', '1-6', '1-8', None)
+    >>> months_in("1-11月份全旗"), months_in("前三季度"), months_in("截至目前，口岸")
+    ('1-11', '1-9', 'unknown')
+    """
+    hit = last_cue("months", text)
+    if not hit:
+        return None
+    m, value = hit
+    if value == "range":
+        a, b = int(m.group("a")), int(m.group("b"))
+        return f"{a}-{b}" if 1 <= a < b <= 12 else None
+    if value == "to":
+        b = int(m.group("b") or m.group("b2"))
+        return f"1-{b}" if 1 < b < 12 else None
+    return value
+
+
+def year_in(text: str, section: Section, doc_year: int) -> int | None:
+    """A year a sentence names before a value (explicit, relative or a plan period).
+
+    >>> s = Section(0, 2023, "actual")
+    >>> year_in("2024年投入资金", s, 2024), year_in("常住人口由上年", s, 2024), year_in("今年年底，", s, 2024)
+    (2024, 2022, 2024)
+    >>> year_in("到“十五五”末", s, 2026), year_in("（2021—2023年）", s, 2024), year_in("全年", s, 2024)
+    (2030, None, None)
+    """
+    best: tuple[int, int] | None = None  # (end offset, year)
+    for m in _YEAR.finditer(text):
+        best = (m.end(), int(m.group(1)))
+    for kind in ("year_relative", "year_plan"):
+        hit = last_cue(kind, text)
+        if hit and (best is None or hit[0].end() > best[0]):
+            m, value = hit
+            if kind == "year_plan":
+                best = (m.end(), int(value))
+            else:
+                base = section.year if m.group() in ("上年", "上一年") else doc_year
+                best = (m.end(), base + int(value))
+    return best[1] if best else None

@@ -1,0 +1,127 @@
+"""The extraction vocabulary, compiled once from ``templates/extraction/``.
+
+Concepts (what reports call each indicator), qualifier words and context cues
+are data; this module only turns them into regular expressions.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .. import catalog
+from . import numbers
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A thing reports name, and the indicators a value of it can be."""
+
+    name: str
+    indicators: tuple[str, ...]  # empty: a blocker (names something that is not an indicator)
+    added: str | None
+    issuer_levels: frozenset[str]
+    drop_positive: bool = False
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything extraction reads from data, compiled."""
+
+    concepts: dict[str, Concept]
+    mention_re: re.Pattern[str]  # group name = concept index "c<i>"
+    group_concepts: dict[str, Concept]
+    quantity_re: re.Pattern[str]
+    qualifiers_before: dict[str, str]
+    qualifiers_after: dict[str, str]
+    qualifiers_inner: dict[str, str]
+    cues: dict[str, list[tuple[re.Pattern[str], str]]]
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _concepts() -> tuple[dict[str, Concept], str, dict[str, Concept]]:
+    concepts: dict[str, Concept] = {}
+    parts: list[tuple[int, str, str]] = []
+    groups: dict[str, Concept] = {}
+    for i, row in enumerate(catalog.read_csv("extraction/concepts.csv")):
+        c = Concept(row["concept"], tuple(row["indicators"].split()), row["added"].strip() or None,
+                    frozenset((row.get("issuer_levels") or "").split()),
+                    (row.get("drop_positive") or "").strip() == "1")
+        for code in c.indicators + ((c.added,) if c.added else ()):
+            catalog.indicator(code)  # a typo in the data file is an error at load time
+        concepts[c.name] = c
+        for j, pattern in enumerate(row["patterns"].split("|")):
+            # split on top-level '|' only: patterns use (?:…|…) groups inside
+            parts.append((i, f"c{i}_{j}", pattern))
+    merged = _merge_top_level(parts)
+    alternation = []
+    for i, name, pattern in sorted(merged, key=lambda p: -_literal_length(p[2])):
+        groups[name] = list(concepts.values())[i]
+        alternation.append(f"(?P<{name}>{pattern})")
+    return concepts, "|".join(alternation), groups
+
+
+def _merge_top_level(parts: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """Rejoin pieces of a pattern that a naive split on '|' cut inside a group."""
+    out: list[tuple[int, str, str]] = []
+    buf = ""
+    for i, name, piece in parts:
+        buf = f"{buf}|{piece}" if buf else piece
+        if buf.count("(") == buf.count(")"):
+            out.append((i, name, buf))
+            buf = ""
+    return out
+
+
+def _literal_length(pattern: str) -> int:
+    """How long the text a pattern matches is, roughly: longer phrases are tried first."""
+    return len(re.sub(r"\(\?[:<=!]+|[()?*+\[\]\\|]|\{[^}]*\}", "", pattern))
+
+
+def _quantity_pattern() -> str:
+    units = _alternation(list(numbers.units()))
+    mult = _alternation(list(numbers.multipliers()))
+    inner = _alternation([r["word"] for r in catalog.read_csv("extraction/qualifiers.csv")
+                          if r["position"] == "inner"])
+    num = numbers.ARABIC
+    unit = rf"(?:{mult})?(?:{units})"
+    return (rf"(?P<num>{num})(?P<inner>{inner})?(?P<unit>{unit})?"
+            rf"(?:\s*(?P<dash>[—–~\-]{{1,2}}|至|到)\s*(?P<num2>{num})(?P<inner2>{inner})?(?P<unit2>{unit}))?")
+
+
+@lru_cache(maxsize=None)
+def lexicon() -> Lexicon:
+    """The compiled vocabulary (cached)."""
+    concepts, mention, groups = _concepts()
+    quals = catalog.read_csv("extraction/qualifiers.csv")
+    by_pos = {pos: {r["word"]: r["qualifier"] for r in quals if r["position"] == pos}
+              for pos in ("before", "after", "inner")}
+    cues: dict[str, list[tuple[re.Pattern[str], str]]] = {}
+    for row in catalog.read_csv("extraction/cues.csv"):
+        cues.setdefault(row["kind"], []).append((re.compile(row["pattern"]), row.get("value") or ""))
+    return Lexicon(concepts, re.compile(mention), groups, re.compile(_quantity_pattern()),
+                   by_pos["before"], by_pos["after"], by_pos["inner"], cues)
+
+
+def first_cue(kind: str, text: str) -> tuple[re.Match[str], str] | None:
+    """The earliest match of any cue of ``kind`` in text, with its value."""
+    best: tuple[re.Match[str], str] | None = None
+    for rx, value in lexicon().cues.get(kind, []):
+        m = rx.search(text)
+        if m and (best is None or m.start() < best[0].start()):
+            best = (m, value)
+    return best
+
+
+def last_cue(kind: str, text: str) -> tuple[re.Match[str], str] | None:
+    """The match of a cue of ``kind`` that ends last in text, with its value."""
+    best: tuple[re.Match[str], str] | None = None
+    for rx, value in lexicon().cues.get(kind, []):
+        for m in rx.finditer(text):
+            if best is None or m.end() > best[0].end() or (
+                    m.end() == best[0].end() and len(m.group()) > len(best[0].group())):
+                best = (m, value)
+    return best

@@ -1,0 +1,47 @@
+"""Which region a value belongs to: the issuer, or a sub-region named beside it."""
+from __future__ import annotations
+
+import re
+
+from .. import gazetteer
+from ..errors import ExtractError
+from .context import clause_start
+
+# What may stand between a place name and the indicator it qualifies:
+# 满洲里口岸进出境中欧班列, 二连浩特市全年接待游客
+_FILLER = re.compile(r"(?:口岸|铁路口岸|公路口岸|站|市|旗|县|区|全年|累计|进出境|出入境|的)*")
+
+
+def resolve_issuer(text: str, override: str | None = None) -> gazetteer.Region:
+    """The region of the document: the clerk's ``--region`` or the issuer found in text."""
+    if override:
+        if not gazetteer.exists(override):
+            found = gazetteer.find(override)
+            if found is None:
+                raise ExtractError(f"--region {override!r} is neither a GB/T 2260 code nor a known name")
+            return found
+        return gazetteer.region(override)
+    found = gazetteer.issuer(text)
+    if found is None:
+        raise ExtractError("cannot tell which region issued this report; pass --region CODE")
+    return found
+
+
+def subregion(text: str, mention_start: int, issuer: gazetteer.Region) -> gazetteer.Region | None:
+    """A division under the issuer named right before an indicator in its clause.
+
+    >>> r = gazetteer.region("150000")
+    >>> subregion("1—8月，满洲里口岸进出境中欧班列2195列", 13, r).code
+    '150781'
+    >>> subregion("全区口岸过货量", 2, r) is None
+    True
+    """
+    start = clause_start(text, mention_start)
+    clause = text[start:mention_start]
+    if not clause:
+        return None
+    for s, e, region in reversed(gazetteer.names_in(clause, within=issuer.code)):
+        if region.code != issuer.code and gazetteer.is_within(region.code, issuer.code) \
+                and _FILLER.fullmatch(clause[e:]):
+            return region
+    return None

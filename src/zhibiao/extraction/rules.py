@@ -1,0 +1,373 @@
+"""From a normalized text to candidate facts: mentions, quantities and the links between them.
+
+A quantity (a number with a unit) becomes a fact when it is tied to a mention
+of an indicator: the nearest mention before it in its sentence (or a mention
+right after a count: 188个盟级重点项目), or a place in a 分别 list. The verb
+between them picks the indicator of the concept (增长 → growth, 新增 → added),
+the unit must fit, and nothing on the way may say it is not a fact (占比, 全国,
+年均…).
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .. import catalog
+from .context import Frame, clause_start, months_in, year_in
+from .lexicon import Concept, first_cue, last_cue, lexicon
+from .numbers import convert, split_unit
+
+MAX_GAP = 40  # characters between an indicator's name and its value
+_COUNT_BASES = {"个", "家", "列", "项"}
+_HARD_STOP = "；;。\n"
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    concept: Concept
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int
+    end: int
+    number: Decimal
+    unit: str | None
+    inner: str | None
+    high: Decimal | None = None
+    flat: bool = False  # 持平: a growth of zero written in words
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A value tied to an indicator, before region and dedupe."""
+
+    indicator: str
+    value: Decimal
+    value_high: Decimal | None
+    qualifier: str
+    start: int
+    end: int
+    year: int
+    months: str | None
+    status: str
+    confidence: float
+    rule: str
+
+
+def find_mentions(text: str, issuer_level: str | None) -> list[Mention]:
+    """Every name of a concept in text, leftmost-longest, blockers included."""
+    lex = lexicon()
+    out = []
+    for m in lex.mention_re.finditer(text):
+        concept = lex.group_concepts[m.lastgroup or ""]
+        if concept.issuer_levels and issuer_level not in concept.issuer_levels:
+            continue
+        out.append(Mention(m.start(), m.end(), concept))
+    return out
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Numbers with units (and 持平, a zero growth in words), in text order."""
+    lex = lexicon()
+    out = []
+    for m in lex.quantity_re.finditer(text):
+        unit = m.group("unit2") if m.group("num2") else m.group("unit")
+        if not unit:
+            continue
+        if m.group("num2") and not m.group("unit") and m.group("dash") in ("至", "到"):
+            pass  # 4.5至5% shares the unit
+        number = Decimal(m.group("num").replace(",", ""))
+        high = Decimal(m.group("num2").replace(",", "")) if m.group("num2") else None
+        if high is not None and m.group("unit") and m.group("unit") != m.group("unit2"):
+            high = None  # "8月—9月" style pairs of different things are not a range
+            unit = m.group("unit")
+            end = m.start("dash")
+        else:
+            end = m.end()
+        out.append(Quantity(m.start(), end, number, unit, m.group("inner") or m.group("inner2"), high))
+    for rx, _ in lex.cues.get("verb_flat", []):
+        out.extend(Quantity(m.start(), m.end(), Decimal(0), "%", None, flat=True) for m in rx.finditer(text))
+    return sorted(out, key=lambda q: q.start)
+
+
+def _verb(local: str) -> str | None:
+    """The kind of the verb nearest to a value: up, down, flat, added, level or None.
+
+    >>> _verb("新增"), _verb("、达到"), _verb("同比增长"), _verb("下降"), _verb("增加到"), _verb("")
+    ('added', 'level', 'up', 'down', 'level', None)
+    """
+    best: tuple[int, int, str] | None = None
+    for kind in ("verb_growth", "verb_flat", "verb_added", "verb_level"):
+        hit = last_cue(kind, local)
+        if hit:
+            rank = (hit[0].end(), len(hit[0].group()))
+            if best is None or rank > best[:2]:
+                best = (rank[0], rank[1], hit[1])
+    return best[2] if best else None
+
+
+def choose_indicator(concept: Concept, unit: str, verb: str | None) -> tuple[str, int] | None:
+    """The indicator a value of ``concept`` printed in ``unit`` after ``verb`` is, with its sign.
+
+    >>> from zhibiao.extraction.lexicon import lexicon
+    >>> c = lexicon().concepts
+    >>> choose_indicator(c["GDP"], "%", "up"), choose_indicator(c["GDP"], "亿元", "level")
+    (('GDP_GROWTH', 1), ('GDP', 1))
+    >>> choose_indicator(c["NEW_ENERGY_CAPACITY"], "万千瓦", "added")
+    ('NEW_ENERGY_CAPACITY_ADDED', 1)
+    >>> choose_indicator(c["CATTLE_STOCK"], "万头", "up") is None  # 增加16万头 is a change
+    True
+    >>> choose_indicator(c["ENERGY_INTENSITY"], "%", "down"), choose_indicator(c["URBANIZATION"], "%", "level")
+    (('ENERGY_INTENSITY_DROP', 1), ('URBANIZATION_RATE', 1))
+    """
+    parsed = split_unit(unit)
+    if parsed is None or parsed[1].base == "百分点":
+        return None
+    base = parsed[1].base
+    sign = -1 if verb == "down" else 1
+    if concept.drop_positive:
+        sign = -sign
+    if base == "%":
+        for code in concept.indicators:
+            if catalog.indicator(code).unit == "%":
+                kind = catalog.indicator(code).kind
+                if kind == "growth" or verb in (None, "level"):
+                    return code, (sign if kind == "growth" else 1)
+        return None
+    if verb == "added":  # 新增623万千瓦 is the addition, not the stock
+        codes: tuple[str, ...] = (concept.added,) if concept.added else ()
+    elif verb in ("up", "down"):
+        return None
+    else:
+        codes = concept.indicators
+    for code in codes:
+        std = split_unit(catalog.indicator(code).unit)
+        if std and std[1].base == base:
+            return code, 1
+    return None
+
+
+def _qualifier(text: str, q: Quantity, local: str) -> str:
+    """eq / approx / ge / gt / le / lt / range from the words around a quantity.
+
+    Words after the value (左右, 以上) win over words before it (控制在).
+    """
+    lex = lexicon()
+    if q.high is not None:
+        return "range"
+    after = text[q.end:q.end + 3]
+    for word, qual in lex.qualifiers_after.items():
+        if after.startswith(word):
+            return qual
+    if q.inner:
+        return lex.qualifiers_inner.get(q.inner, "eq")
+    for word in sorted(lex.qualifiers_before, key=len, reverse=True):
+        if local.endswith(word) or local[:-1].endswith(word) and local[-1:] in "达到为":
+            return lex.qualifiers_before[word]
+    return "eq"
+
+
+def _status(text: str, clause_from: int, sentence_from: int, q: Quantity, section_status: str) -> tuple[str, float]:
+    """actual / estimate / target, and how sure the cue makes us."""
+    clause = text[clause_from:q.start]
+    hits = [h for h in (last_cue("status_estimate", clause), last_cue("status_target", clause)) if h]
+    if hits:
+        return max(hits, key=lambda h: h[0].end())[1], 0.9
+    if first_cue("status_goal", text[sentence_from:q.start]):
+        return "target", 0.95
+    return section_status, 0.95
+
+
+@dataclass
+class _Link:
+    quantity: Quantity
+    mention: Mention
+    local: str  # text between the last thing before the value and the value
+    rule: str
+
+
+def _nearest_mention(text: str, mentions: list[Mention], starts: list[int], q: Quantity,
+                     sentence_from: int) -> Mention | None:
+    i = bisect_left(starts, q.start) - 1
+    if i < 0:
+        return None
+    m = mentions[i]
+    if m.end > q.start or m.start < sentence_from or q.start - m.end > MAX_GAP:
+        return None
+    if any(ch in _HARD_STOP for ch in text[m.end:q.start]):
+        return None
+    return m
+
+
+def _forward_mention(text: str, mentions: list[Mention], starts: list[int], q: Quantity) -> Mention | None:
+    """188个盟级重点项目: a count right before the name it counts."""
+    parsed = split_unit(q.unit or "")
+    if parsed is None or parsed[1].base not in _COUNT_BASES:
+        return None
+    i = bisect_left(starts, q.end)
+    if i < len(mentions) and mentions[i].start - q.end <= 2 and \
+            re.fullmatch(r"[的级]*", text[q.end:mentions[i].start]):
+        return mentions[i]
+    return None
+
+
+def _respectively(text: str, mentions: list[Mention], quantities: list[Quantity]) -> list[_Link]:
+    """分别 lists: 城镇、农村居民收入分别增长4.8%、5.9% maps the values in order."""
+    links: list[_Link] = []
+    for fb in re.finditer("分别", text):
+        head_from = clause_start(text, fb.start())
+        items_text = text[head_from:fb.start()]
+        for rx, expansion in lexicon().cues.get("list_expand", []):
+            items_text = rx.sub(expansion, items_text)
+        items = [s for s in re.split(r"[、和与及]", items_text) if s]
+        after = [q for q in quantities if fb.end() <= q.start and q.start - fb.end() <= 40]
+        chain = _list_values(text, fb.end(), after)
+        if len(items) < 2 or len(chain) != len(items):
+            continue
+        concepts = _list_concepts(items)
+        if concepts is None:
+            continue
+        local = text[fb.end():chain[0].start]
+        for q, concept in zip(chain, concepts):
+            if concept is not None:
+                links.append(_Link(q, Mention(head_from, fb.start(), concept), local, "respectively"))
+    return links
+
+
+def _list_values(text: str, pos: int, after: list[Quantity]) -> list[Quantity]:
+    """The run of values right after 分别 + verb, separated by 、/和/，."""
+    chain: list[Quantity] = []
+    for q in after:
+        gap = text[pos:q.start]
+        if chain and not re.fullmatch(r"(?:左右|以上|以下|以内)?[、和与及，,]", gap):
+            break
+        if not chain and len(gap) > 6:
+            break
+        chain.append(q)
+        pos = q.end
+    return chain
+
+
+def _list_concepts(items: list[str]) -> list[Concept | None] | None:
+    """Each list item completed with the shared head noun, as a concept.
+
+    The last item carries the head (三产增加值); the others take the shortest
+    tail of it that makes a known name (一产 + 增加值 is no indicator: None).
+    """
+    last = items[-1]
+    full = _anchored_concept(last)
+    if full is None:
+        return None
+    for j in range(1, len(last)):
+        tail = last[j:]
+        found = [_anchored_concept(item + tail) for item in items[:-1]]
+        if any(found):
+            return found + [full]
+    return None
+
+
+def _anchored_concept(phrase: str) -> Concept | None:
+    m = lexicon().mention_re.match(phrase)
+    if m and m.end() == len(phrase):
+        concept = lexicon().group_concepts[m.lastgroup or ""]
+        return concept if concept.indicators else None
+    return None
+
+
+def candidates(text: str, frame: Frame, issuer_level: str | None = None) -> list[Candidate]:
+    """Every value of the text tied to an indicator, with its period and status."""
+    mentions = find_mentions(text, issuer_level)
+    starts = [m.start for m in mentions]
+    quantities = find_quantities(text)
+    links = _respectively(text, mentions, quantities)
+    taken = {link.quantity.start for link in links}
+    prev_end = 0
+    for q in quantities:
+        if q.start not in taken:
+            link = _link_one(text, frame, mentions, starts, q, prev_end)
+            if link:
+                links.append(link)
+        prev_end = q.end
+    out = [c for c in (_candidate(text, frame, link) for link in links) if c]
+    return sorted(out, key=lambda c: c.start)
+
+
+def _link_one(text: str, frame: Frame, mentions: list[Mention], starts: list[int],
+              q: Quantity, prev_end: int) -> _Link | None:
+    sentence_from, _ = frame.sentence_at(text, q.start)
+    forward = _forward_mention(text, mentions, starts, q)
+    if forward:
+        return _Link(q, forward, text[clause_start(text, q.start, sentence_from):q.start], "count-before-name")
+    m = _nearest_mention(text, mentions, starts, q, sentence_from)
+    if m is None:
+        return None
+    local = text[max(m.end, prev_end):q.start]
+    return _Link(q, m, local, "name-value" if max(m.end, prev_end) == m.end else "name-values")
+
+
+def _not_a_fact(text: str, link: _Link) -> bool:
+    m, q = link.mention, link.quantity
+    gap = text[m.end:q.start] if m.end <= q.start else ""
+    if first_cue("not_fact", gap):
+        return True
+    if link.rule == "name-values" and not _continues(link.local):
+        return True  # 、科技型中小企业入库76家: a new subject took over
+    before = text[clause_start(text, m.start):m.start]
+    if "全国" in before[-8:]:
+        return True
+    # 由2.57万元增加到3.52万元: a baseline without a year of its own is no fact
+    if text[max(0, q.start - 1):q.start] in ("由", "从") and not re.search(r"上年|\d{4}年", before + gap):
+        return True
+    return False
+
+
+def _continues(local: str) -> bool:
+    """Whether the words between two values leave the first value's name in force.
+
+    >>> _continues("、增长"), _continues("，完成投资"), _continues("、舍饲肉牛达到")
+    (True, True, False)
+    """
+    rest = local
+    for kind in ("verb_growth", "verb_flat", "verb_added", "verb_level", "chain_word"):
+        for rx, _ in lexicon().cues.get(kind, []):
+            rest = rx.sub("", rest)
+    for word in lexicon().qualifiers_before:
+        rest = rest.replace(word, "")
+    return re.fullmatch(r"[\s，、,和及以上左右]*", rest) is not None
+
+
+def _candidate(text: str, frame: Frame, link: _Link) -> Candidate | None:
+    q, m = link.quantity, link.mention
+    if not m.concept.indicators or _not_a_fact(text, link):
+        return None
+    verb = "flat" if q.flat else _verb(link.local)
+    chosen = choose_indicator(m.concept, q.unit or "", verb)
+    if chosen is None:
+        return None
+    code, sign = chosen
+    unit = catalog.indicator(code).unit
+    value = convert(q.number, q.unit or "", unit)
+    high = convert(q.high, q.unit or "", unit) if q.high is not None else None
+    if value is None:
+        return None
+    sentence_from, _ = frame.sentence_at(text, q.start)
+    start = min(m.start, q.start)
+    months = months_in(text[sentence_from:q.start])
+    if months == "unknown":
+        return None
+    section = frame.section_at(q.start)
+    status, confidence = _status(text, clause_start(text, start, sentence_from), sentence_from, q, section.status)
+    year = year_in(text[sentence_from:q.start], section, frame.doc_year) or section.year
+    if status == "target":
+        months = None
+    if link.rule != "name-value":
+        confidence -= 0.1
+    if q.start - m.end > 15:
+        confidence -= 0.1
+    return Candidate(code, value * sign, high, _qualifier(text, q, link.local), start,
+                     max(q.end, m.end), year, months, status, round(confidence, 2), link.rule)
