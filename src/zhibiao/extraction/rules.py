@@ -222,6 +222,8 @@ def _respectively(text: str, mentions: list[Mention], quantities: list[Quantity]
     for fb in re.finditer("分别", text):
         head_from = clause_start(text, fb.start())
         items_text = text[head_from:fb.start()]
+        for rx, _ in lexicon().cues.get("list_prefix", []):
+            items_text = rx.sub("", items_text)
         for rx, expansion in lexicon().cues.get("list_expand", []):
             items_text = rx.sub(expansion, items_text)
         items = [s for s in re.split(r"[、和与及]", items_text) if s]
@@ -317,6 +319,8 @@ def _not_a_fact(text: str, link: _Link) -> bool:
         return True
     if link.rule == "name-values" and not _continues(link.local):
         return True  # 、科技型中小企业入库76家: a new subject took over
+    if link.rule == "name-value" and re.search(r"[，,]", gap) and not _continues(re.split(r"[，,]", gap)[-1]):
+        return True  # a later clause with a subject of its own (…行动，共有116个)
     before = text[clause_start(text, m.start):m.start]
     if "全国" in before[-8:]:
         return True
@@ -324,6 +328,12 @@ def _not_a_fact(text: str, link: _Link) -> bool:
     if text[max(0, q.start - 1):q.start] in ("由", "从") and not re.search(r"上年|\d{4}年", before + gap):
         return True
     return False
+
+
+def _verb_before(text: str, m: Mention) -> str | None:
+    """新建5G基站5772个: an 'added' verb right before the name counts as the value's verb."""
+    verb = _verb(text[max(0, m.start - 3):m.start])
+    return verb if verb == "added" else None
 
 
 def _continues(local: str) -> bool:
@@ -345,7 +355,7 @@ def _candidate(text: str, frame: Frame, link: _Link) -> Candidate | None:
     q, m = link.quantity, link.mention
     if not m.concept.indicators or _not_a_fact(text, link):
         return None
-    verb = "flat" if q.flat else _verb(link.local)
+    verb = "flat" if q.flat else _verb(link.local) or _verb_before(text, m)
     chosen = choose_indicator(m.concept, q.unit or "", verb)
     if chosen is None:
         return None
