@@ -175,12 +175,16 @@ def year_in(text: str, section: Section, doc_year: int) -> int | None:
     (2024, 2022, 2024)
     >>> year_in("到“十五五”末", s, 2026), year_in("（2021—2023年）", s, 2024), year_in("全年", s, 2024)
     (2030, None, None)
+    >>> year_in("常住人口由上年729万人增加到", s, 2024), year_in("“十四五”批复的基地", s, 2026)
+    (None, None)
     """
     best: tuple[int, int] | None = None  # (end offset, year)
     for m in _YEAR.finditer(text):
         best = (m.end(), int(m.group(1)))
     for kind in ("year_relative", "year_plan"):
         hit = last_cue(kind, text)
+        if hit and kind == "year_relative" and hit[0].end() < len(text) and text[hit[0].end()].isdigit():
+            continue  # 由上年729万人增加到…: 上年 belongs to 729, not to what follows
         if hit and (best is None or hit[0].end() > best[0]):
             m, value = hit
             if kind == "year_plan":

@@ -216,9 +216,14 @@ def _forward_mention(text: str, mentions: list[Mention], starts: list[int], q: Q
     return None
 
 
-def _respectively(text: str, mentions: list[Mention], quantities: list[Quantity]) -> list[_Link]:
-    """分别 lists: 城镇、农村居民收入分别增长4.8%、5.9% maps the values in order."""
+def _respectively(text: str, quantities: list[Quantity]) -> tuple[list[_Link], set[int]]:
+    """分别 lists: 城镇、农村居民收入分别增长4.8%、5.9% maps the values in order.
+
+    Returns the links and the starts of every value the lists account for
+    (一产、二产 values too, which are no indicator's).
+    """
     links: list[_Link] = []
+    taken: set[int] = set()
     for fb in re.finditer("分别", text):
         head_from = clause_start(text, fb.start())
         items_text = text[head_from:fb.start()]
@@ -235,10 +240,11 @@ def _respectively(text: str, mentions: list[Mention], quantities: list[Quantity]
         if concepts is None:
             continue
         local = text[fb.end():chain[0].start]
+        taken.update(q.start for q in chain)
         for q, concept in zip(chain, concepts):
             if concept is not None:
                 links.append(_Link(q, Mention(head_from, fb.start(), concept), local, "respectively"))
-    return links
+    return links, taken
 
 
 def _list_values(text: str, pos: int, after: list[Quantity]) -> list[Quantity]:
@@ -270,7 +276,7 @@ def _list_concepts(items: list[str]) -> list[Concept | None] | None:
         found = [_anchored_concept(item + tail) for item in items[:-1]]
         if any(found):
             return found + [full]
-    return None
+    return [None] * (len(items) - 1) + [full]  # 一产、二产 name no indicator: only 三产 counts
 
 
 def _anchored_concept(phrase: str) -> Concept | None:
@@ -286,8 +292,7 @@ def candidates(text: str, frame: Frame, issuer_level: str | None = None) -> list
     mentions = find_mentions(text, issuer_level)
     starts = [m.start for m in mentions]
     quantities = find_quantities(text)
-    links = _respectively(text, mentions, quantities)
-    taken = {link.quantity.start for link in links}
+    links, taken = _respectively(text, quantities)
     prev_end = 0
     for q in quantities:
         if q.start not in taken:
@@ -322,12 +327,19 @@ def _not_a_fact(text: str, link: _Link) -> bool:
     if link.rule == "name-value" and re.search(r"[，,]", gap) and not _continues(re.split(r"[，,]", gap)[-1]):
         return True  # a later clause with a subject of its own (…行动，共有116个)
     before = text[clause_start(text, m.start):m.start]
-    if "全国" in before[-8:]:
+    if "全国" in before[-8:] or "年均" in before[-4:]:
         return True
+    if _in_multi_year_paragraph(text, q.start) and first_cue("flow_word", before + text[m.start:q.start]):
+        return True  # 这五年…累计完成防沙治沙6688万亩: a five-year total
     # 由2.57万元增加到3.52万元: a baseline without a year of its own is no fact
     if text[max(0, q.start - 1):q.start] in ("由", "从") and not re.search(r"上年|\d{4}年", before + gap):
         return True
     return False
+
+
+def _in_multi_year_paragraph(text: str, pos: int) -> bool:
+    start = text.rfind("\n", 0, pos) + 1
+    return first_cue("multi_year", text[start:start + 16]) is not None
 
 
 def _verb_before(text: str, m: Mention) -> str | None:
@@ -343,7 +355,7 @@ def _continues(local: str) -> bool:
     (True, True, False)
     """
     rest = local
-    for kind in ("verb_growth", "verb_flat", "verb_added", "verb_level", "chain_word"):
+    for kind in ("verb_level", "verb_added", "verb_flat", "verb_growth", "chain_word"):  # 增加到 before 增加
         for rx, _ in lexicon().cues.get(kind, []):
             rest = rx.sub("", rest)
     for word in lexicon().qualifiers_before:
