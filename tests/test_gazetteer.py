@@ -247,3 +247,17 @@ def test_issuer_rules():
     # Names from everywhere: no issuer.
     assert gazetteer.issuer("北京、上海、广东、四川、宁夏") is None
     assert gazetteer.issuer("") is None
+
+
+def test_traditional_text_without_conversion(samples_dir):
+    raw = (samples_dir / "004_7c0d1a2e14021ba3.txt").read_text(encoding="utf-8")
+    assert gazetteer.issuer(raw).code == "150000"
+    found = gazetteer.names_in(raw, within="150000")
+    assert {"150000", "152501", "150781"} <= {r.code for *_, r in found}
+    assert ("滿洲里", "150781") in {(raw[s:e], r.code) for s, e, r in found}
+
+
+def test_simplified_text_is_not_rewritten():
+    # t2s would turn 乾安县 into 干安县; a simplified report keeps its names.
+    text = "乾安县人民政府工作报告。全县地区生产总值增长5%。乾安县" + "推进高质量发展。" * 20
+    assert gazetteer.issuer(text).code == "220723"

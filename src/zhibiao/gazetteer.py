@@ -6,8 +6,9 @@ and county, built by ``tools/make_gazetteer.py`` from a maintained dataset, see
 锡盟, and, with an empty code, words that look like names but are not names in
 running text, such as 青山 in 绿水青山). This module is only the logic.
 
-Text must be in simplified characters: convert traditional text first
-(``opencc.OpenCC("t2s").convert(text)``).
+Names are matched in simplified and in traditional characters (內蒙古自治區
+is 150000 too), so spans always point into the text as given; ``issuer``
+converts a traditional text to simplified itself before weighing it.
 
 >>> r = region("152500")
 >>> r.name, r.level, r.parent_code, r.short_names
@@ -79,8 +80,47 @@ def _data() -> _Data:
         full[r.name].append(r.code)
         for s in r.short_names:
             short[s].append(r.code)
-    return _Data(regions, {k: tuple(v) for k, v in full.items()},
-                 {k: tuple(v) for k, v in short.items()}, frozenset(stop))
+    return _Data(regions, _with_traditional(full), _with_traditional(short),
+                 frozenset(_with_traditional({w: [] for w in stop})))
+
+
+def _with_traditional(index: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    """The index plus each key's traditional form (錫林郭勒盟), unless that form is
+    itself a simplified key. One OpenCC call for all keys: it costs per call."""
+    keys = list(index)
+    out = {k: tuple(v) for k, v in index.items()}
+    for simp, trad in zip(keys, _convert("s2t", "\n".join(keys)).split("\n")):
+        if trad != simp and trad not in out:
+            out[trad] = out[simp]
+    return out
+
+
+@lru_cache(maxsize=None)
+def _opencc(config: str):  # -> opencc.OpenCC
+    import opencc  # imported late: only the gazetteer's first use pays for it
+
+    return opencc.OpenCC(config)
+
+
+def _convert(config: str, text: str) -> str:
+    return _opencc(config).convert(text) if text else text
+
+
+_TRADITIONAL_SHARE = 0.02  # simplified text changes under t2s only in rare characters (乾安县)
+
+
+def _simplified(text: str) -> str:
+    """``text`` in simplified characters: converted only when it is mostly
+    traditional, since t2s also rewrites a few simplified names (乾安县 → 干安县).
+
+    >>> _simplified("內蒙古自治區人民政府"), _simplified("乾安县" + "人民政府工作报告" * 10)[:3]
+    ('内蒙古自治区人民政府', '乾安县')
+    """
+    converted = _convert("t2s", text)
+    if len(converted) != len(text):
+        return converted
+    changed = sum(a != b for a, b in zip(text, converted))
+    return converted if changed > _TRADITIONAL_SHARE * len(text) else text
 
 
 def _read_aliases() -> tuple[dict[str, list[str]], set[str]]:
@@ -184,10 +224,12 @@ def find(name: str, within: str | None = None) -> Region | None:
     ('220000', '220200')
     >>> find("火星") is None, find("") is None, find("鄂托克前旗").code
     (True, True, '150623')
+    >>> find("錫林郭勒盟").code, find("內蒙古").code
+    ('152500', '150000')
     """
     d = _data()
     name = name.strip()
-    codes = d.full.get(name) or d.short.get(name)
+    codes = d.full.get(name) or d.short.get(name)  # simplified or traditional
     return _resolve(codes, within) if codes else None
 
 
@@ -209,8 +251,9 @@ def _resolve(codes: tuple[str, ...], within: str | None) -> Region | None:
 # A name whose last character starts the next word (区域, 县级, 市场, 县城) was
 # cut from running text: 提高县域 is not 高县, 海南区域 is 海南 not 海南区,
 # 包头市场 is 包头, 中南部县城 is not 南部县.
-_SUFFIX_CHARS = frozenset("区县市州旗盟")
-_WORD_AFTER = {"域": _SUFFIX_CHARS, "级": _SUFFIX_CHARS, "场": frozenset("市"), "城": frozenset("县")}
+_SUFFIX_CHARS = frozenset("区县市州旗盟區縣")
+_WORD_AFTER = {"域": _SUFFIX_CHARS, "级": _SUFFIX_CHARS, "級": _SUFFIX_CHARS,
+               "场": frozenset("市"), "場": frozenset("市"), "城": frozenset("县縣")}
 
 
 @lru_cache(maxsize=1)
@@ -267,6 +310,8 @@ def names_in(text: str, within: str | None = None) -> list[tuple[int, int, Regio
     (['150602'], ['150602'])
     >>> [(s, e, r.code) for s, e, r in names_in("海南区域合作和包头市场")]
     [(0, 2, '460000'), (7, 9, '150200')]
+    >>> [(s, e, r.code) for s, e, r in names_in("錫林郭勒盟二連浩特市、滿洲里口岸")]  # traditional
+    [(0, 5, '152500'), (5, 10, '152501'), (11, 14, '150781')]
     """
     pattern, d = _matcher(), _data()
     province = province_of(within).code if within and exists(within) else None
@@ -305,7 +350,7 @@ def _accept(word: str, within: str | None, province: str | None) -> Region | Non
     if r is None or r.level != "county":
         return r
     inside = province is not None and is_within(r.code, province)
-    if len(word) == 2 or (province is not None and word != r.name):
+    if len(word) == 2 or (province is not None and word not in _data().full):
         return r if inside else None
     return r
 
@@ -337,7 +382,7 @@ _MAJORITY = 0.5
 
 
 def issuer(text: str) -> Region | None:
-    """The division that issued a report (simplified-character text), or None.
+    """The division that issued a report (in either script), or None.
 
     Evidence: every name in the text (one point), a name followed by an
     institution in the first pages (锡林郭勒盟行政公署, 鄂托克旗人大常委会: five
@@ -352,9 +397,10 @@ def issuer(text: str) -> Region | None:
     '150000'
     >>> issuer("我旗……鄂托克旗……全旗……全市") .code
     '150624'
-    >>> issuer("没有地名的文字") is None
-    True
+    >>> issuer("没有地名的文字") is None, issuer("內蒙古自治區人民政府 全區……赤峰市……通遼市").code
+    (True, '150000')
     """
+    text = _simplified(text)
     within = _context_province(text)
     direct: Counter[str] = Counter()
     for start, end, r in names_in(text, within):
