@@ -1,0 +1,84 @@
+"""Rules of FACTS.md on short real-style passages (one test per rule or bug)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from zhibiao.extraction.context import frame
+from zhibiao.extraction.rules import candidates
+
+
+def _run(text: str, year: int = 2024, level: str = "prefecture"):
+    return [(c.indicator, c.year, c.months, c.status, c.value, c.qualifier)
+            for c in candidates(text, frame(text, year=year), level)]
+
+
+def test_level_and_growth_in_one_phrase_are_two_facts():
+    assert _run("一、2023年工作回顾\n全年实现地区生产总值5696亿元，增长5.3%。") == [
+        ("GDP", 2023, None, "actual", Decimal(5696), "eq"),
+        ("GDP_GROWTH", 2023, None, "actual", Decimal("5.3"), "eq")]
+
+
+def test_percentage_points_are_not_growth():
+    assert _run("全盟非能源工业增加值占比提升3个百分点，城镇化率提高2个百分点。") == []
+
+
+def test_shares_rankings_and_nation_are_not_facts():
+    assert _run("新能源装机达到1968万千瓦，占到电力总装机的56%。全国粮食产量13000亿斤。") == [
+        ("NEW_ENERGY_CAPACITY", 2024, None, "actual", Decimal(1968), "eq")]
+
+
+def test_respectively_maps_in_order():
+    assert _run("城乡居民人均可支配收入分别增长5.1%和6.9%。") == [
+        ("URBAN_INCOME_GROWTH", 2024, None, "actual", Decimal("5.1"), "eq"),
+        ("RURAL_INCOME_GROWTH", 2024, None, "actual", Decimal("6.9"), "eq")]
+
+
+def test_respectively_with_unknown_items_keeps_order():
+    assert _run("一产、二产、三产增加值分别增长6%、5.2%、5.3%。") == [
+        ("VA_TERTIARY_GROWTH", 2024, None, "actual", Decimal("5.3"), "eq")]
+
+
+def test_targets_with_qualifiers_and_units():
+    text = "二、2024年主要目标\n2024年主要预期目标是：地区生产总值增长6%左右，原煤产量1.4亿吨以上，城镇登记失业率控制在5%以内。"
+    assert _run(text) == [
+        ("GDP_GROWTH", 2024, None, "target", Decimal(6), "approx"),
+        ("COAL_OUTPUT", 2024, None, "target", Decimal(14000), "ge"),
+        ("URBAN_UNEMPLOYMENT_RATE", 2024, None, "target", Decimal(5), "le")]
+
+
+def test_months_and_drop():
+    assert _run("1—8月，全区原煤产量6.49亿吨，同比持平；单位地区生产总值能耗下降3%。", year=2021) == [
+        ("COAL_OUTPUT", 2021, "1-8", "actual", Decimal(64900), "eq"),
+        ("COAL_OUTPUT_GROWTH", 2021, "1-8", "actual", Decimal(0), "eq"),
+        ("ENERGY_INTENSITY_DROP", 2021, "1-8", "actual", Decimal(3), "eq")]
+
+
+def test_added_versus_total():
+    assert _run("全盟新能源装机新增623万千瓦、达到1968万千瓦；新建5G基站5772个，全区累计建成15802个。") == [
+        ("NEW_ENERGY_CAPACITY_ADDED", 2024, None, "actual", Decimal(623), "eq"),
+        ("NEW_ENERGY_CAPACITY", 2024, None, "actual", Decimal(1968), "eq"),
+        ("BASE_STATIONS_5G", 2024, None, "actual", Decimal(15802), "eq")]
+
+
+def test_parts_of_an_indicator_are_not_the_indicator():
+    assert _run("各项贷款余额1278亿元，其中投放小微企业贷款262亿元。外送电812亿度，“放牧+补饲”肉牛存栏195万头。") == [
+        ("LOAN_BALANCE", 2024, None, "actual", Decimal(1278), "eq")]
+
+
+def test_estimate_and_range():
+    assert _run("预计全年外贸进出口总额115亿元，增长62%。力争粮食产量达到4.5%—5%。") == [
+        ("FOREIGN_TRADE", 2024, None, "estimate", Decimal(115), "eq"),
+        ("FOREIGN_TRADE_GROWTH", 2024, None, "estimate", Decimal(62), "eq")]
+
+
+def test_multi_year_totals_are_not_annual_facts():
+    text = "“十四五”时期发展成就和2025年工作回顾\n——这五年综合经济实力大幅提升。经济总量达到2.67万亿元，固定资产投资年均增长12.8%，累计完成防沙治沙6688万亩。"
+    assert _run(text, year=2026, level="province") == [("GDP", 2025, None, "actual", Decimal(26700), "eq")]
+
+
+def test_baseline_of_from_to_needs_its_own_year():
+    assert _run("一、2025年工作回顾\n常住人口由上年729万人增加到732万人，居民人均可支配收入由2.57万元增加到3.52万元。",
+                year=2026, level="province") == [
+        ("POPULATION", 2024, None, "actual", Decimal(729), "eq"),
+        ("POPULATION", 2025, None, "actual", Decimal(732), "eq"),
+        ("INCOME_PER_CAPITA", 2025, None, "actual", Decimal(35200), "eq")]
