@@ -244,6 +244,9 @@ def test_issuer_rules():
     assert gazetteer.issuer("我盟……全盟……全盟……锡林浩特……多伦县……内蒙古").code == "152500"
     # Mentions spread over a province's leagues and cities mean the province.
     assert gazetteer.issuer("赤峰市、通辽市、包头市、鄂尔多斯市、乌海市，全区").code == "150000"
+    # 资本市场 and 健全县级 are no 本市/全县: the banner stays the issuer.
+    text = "鄂托克旗人民政府……鄂尔多斯市……鄂尔多斯市……" + "资本市场，健全县级，" * 5
+    assert gazetteer.issuer(text).code == "150624"
     # Names from everywhere: no issuer.
     assert gazetteer.issuer("北京、上海、广东、四川、宁夏") is None
     assert gazetteer.issuer("") is None

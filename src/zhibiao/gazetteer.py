@@ -376,8 +376,12 @@ _INSTITUTION = re.compile(
     r"(?:人民政府|行政公署|行署|人大常委会|人民代表大会|政府工作报告|政府|党委|盟委|旗委|市委|县委|区委|州委"
     r"|委员会|统计局|国民经济和社会发展)"
 )
-# 全盟/我盟/本盟: the issuer speaking of itself by its level's last character.
-_SELF_WORD = re.compile(r"[全我本]([省市区盟旗县州])")
+# 全盟/我盟/本盟: the issuer speaking of itself by its level's last character;
+# not 健全县级, 安全区域, 资本市场, 基本县情, 自我.
+_SELF_WORD = re.compile(
+    r"(?:(?<![健安完齐周保成十])全|(?<![资根基成样版日范剧课文])本|(?<![自忘])我)"
+    r"(?:([省区盟旗县州])(?![域级])|(市)(?![域级场]))"
+)
 _MAJORITY = 0.5
 
 
@@ -397,6 +401,8 @@ def issuer(text: str) -> Region | None:
     '150000'
     >>> issuer("我旗……鄂托克旗……全旗……全市") .code
     '150624'
+    >>> [a or b for a, b in _SELF_WORD.findall("健全县级，安全区域，资本市场，全盟上下，我市，全县城乡")]
+    ['盟', '市', '县']
     >>> issuer("没有地名的文字") is None, issuer("內蒙古自治區人民政府 全區……赤峰市……通遼市").code
     (True, '150000')
     """
@@ -410,8 +416,9 @@ def issuer(text: str) -> Region | None:
         direct[r.code] += weight
     if not direct:
         return None
-    for suffix, n in Counter(_SELF_WORD.findall(text)).items():
-        target = _self_word_target(suffix, direct)
+    named = Counter(direct)  # targets are chosen on names alone, in no order
+    for suffix, n in Counter(a or b for a, b in _SELF_WORD.findall(text)).items():
+        target = _self_word_target(suffix, named)
         if target:
             direct[target] += n
     return _deepest_majority(direct)
