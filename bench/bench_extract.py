@@ -1,0 +1,38 @@
+"""Extraction speed: MB of normalized text per second on one core (not a test).
+
+Reads the sample reports once, then times extraction alone over a corpus made of
+them repeated (each copy a separate document, as in a batch).
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+from pathlib import Path
+
+from zhibiao.documents import read_document
+from zhibiao.extraction import extract
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeat", type=int, default=20)
+    args = ap.parse_args()
+    docs = [read_document(p) for p in sorted((ROOT / "samples").glob("*.txt"))]
+    size = sum(len(d.text.encode("utf-8")) for d in docs) * args.repeat
+    extract(docs[0])  # compile the vocabulary once, as a batch does
+    t0 = time.perf_counter()
+    n = 0
+    for _ in range(args.repeat):
+        for d in docs:
+            n += len(extract(d))
+    dt = time.perf_counter() - t0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"extraction: {size / 1e6:.2f} MB of normalized text in {dt:.2f} s = {size / 1e6 / dt:.2f} MB/s "
+          f"({n} facts), peak RSS {rss:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
