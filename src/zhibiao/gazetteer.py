@@ -257,13 +257,30 @@ _WORD_AFTER = {"域": _SUFFIX_CHARS, "级": _SUFFIX_CHARS, "級": _SUFFIX_CHARS,
 
 
 @lru_cache(maxsize=1)
-def _matcher() -> re.Pattern[str]:
-    """One regex over every name, short name, alias and stop word, built as a trie
-    so that the engine walks shared prefixes once; greedy optional tails make the
-    longest name at a position win."""
+def _matcher() -> tuple[re.Pattern[str], dict[str, re.Pattern[str]]]:
+    """Every name, short name, alias and stop word, grouped by first character:
+    a character class finding where a name may start, and for each first
+    character a trie regex of the rest. One alternation of all names is eight
+    times slower: the engine tries its ~1,200 first branches at every position."""
     d = _data()
-    words = [w for w in (*d.full, *d.short, *d.stop) if len(w) >= 2]
-    return re.compile(_trie_pattern(words))
+    tails: dict[str, list[str]] = defaultdict(list)
+    for w in (*d.full, *d.short, *d.stop):
+        if len(w) >= 2:
+            tails[w[0]].append(w[1:])
+    starts = re.compile("[" + "".join(re.escape(c) for c in sorted(tails)) + "]")
+    return starts, {c: re.compile(_trie_pattern(ws)) for c, ws in tails.items()}
+
+
+def _next_name(text: str, pos: int) -> tuple[int, int] | None:
+    """The span of the first name at or after ``pos``, longest at its start."""
+    starts, tails = _matcher()
+    while (m := starts.search(text, pos)) is not None:
+        i = m.start()
+        tail = tails[text[i]].match(text, i + 1)
+        if tail:
+            return i, tail.end()
+        pos = i + 1
+    return None
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
@@ -313,16 +330,17 @@ def names_in(text: str, within: str | None = None) -> list[tuple[int, int, Regio
     >>> [(s, e, r.code) for s, e, r in names_in("錫林郭勒盟二連浩特市、滿洲里口岸")]  # traditional
     [(0, 5, '152500'), (5, 10, '152501'), (11, 14, '150781')]
     """
-    pattern, d = _matcher(), _data()
+    d = _data()
     province = province_of(within).code if within and exists(within) else None
     out: list[tuple[int, int, Region]] = []
     pos = 0
-    while (m := pattern.search(text, pos)) is not None:
-        start, word = m.start(), m.group()
+    while (span := _next_name(text, pos)) is not None:
+        start, end = span
+        word = text[start:end]
         if word in d.stop:
-            pos = m.end()
+            pos = end
             continue
-        nxt = text[m.end():m.end() + 1]
+        nxt = text[end:end + 1]
         if word[-1] in _WORD_AFTER.get(nxt, ()):
             # The suffix belongs to the next word: try the name without it.
             hit = _shorter(word, within, province)
@@ -334,8 +352,8 @@ def names_in(text: str, within: str | None = None) -> list[tuple[int, int, Regio
             continue
         r = _accept(word, within, province)
         if r is not None:
-            out.append((start, m.end(), r))
-        pos = m.end()
+            out.append((start, end, r))
+        pos = end
     return out
 
 
