@@ -330,12 +330,18 @@ class Store:
         """The audit log, oldest first, optionally for one region / indicator / year."""
         where, args = _where(region=region, indicator=indicator, year=year)
         rows = self.conn.execute(
-            "SELECT id, revision, at, who, action, region_code, indicator, year, months, status, "
-            "old_value, old_qualifier, new_value, new_qualifier, source, sha256, cell, forced "
-            f"FROM audit {where} ORDER BY id", args)
-        return [AuditEntry(*r[:8], r[8] or None, r[9], to_decimal(r[10]), r[11],
-                           to_decimal(r[12]), r[13], r[14], r[15], r[16], bool(r[17]))
-                for r in rows]
+            f"SELECT {_AUDIT_COLUMNS} FROM audit {where} ORDER BY id", args)
+        return [_audit(r) for r in rows]
+
+    def changed_since(self, revision: int) -> dict[Key, AuditEntry]:
+        """The last audit entry of every key changed after *revision*."""
+        out: dict[Key, AuditEntry] = {}
+        rows = self.conn.execute(
+            f"SELECT {_AUDIT_COLUMNS} FROM audit WHERE revision > ? ORDER BY id", (revision,))
+        for r in rows:
+            entry = _audit(r)
+            out[(entry.region_code, entry.indicator, entry.year, entry.months, entry.status)] = entry
+        return out
 
     def workbook_revision(self, workbook_id: str) -> int | None:
         """The store revision a workbook was generated from, if it was registered."""
@@ -429,6 +435,15 @@ def _record(r: tuple[Any, ...]) -> Record:
     prov = Provenance(r[10], r[11], r[12], r[13], r[14], r[15], r[16], r[17], r[18])
     return Record(r[0], r[5], r[1], int(r[2]), r[3] or None, r[4], to_decimal(r[6]) or Decimal(0),
                   r[8], r[9], to_decimal(r[7]), prov, int(r[19]))
+
+
+_AUDIT_COLUMNS = ("id, revision, at, who, action, region_code, indicator, year, months, status, "
+                  "old_value, old_qualifier, new_value, new_qualifier, source, sha256, cell, forced")
+
+
+def _audit(r: tuple[Any, ...]) -> AuditEntry:
+    return AuditEntry(*r[:8], r[8] or None, r[9], to_decimal(r[10]), r[11], to_decimal(r[12]),
+                      r[13], r[14], r[15], r[16], bool(r[17]))
 
 
 def _where(**filters: Any) -> tuple[str, list[Any]]:

@@ -90,19 +90,26 @@ def has_errors(findings: Iterable[Finding]) -> bool:
 
 
 def validate_facts(facts: Sequence[Any], *, history: Sequence[Valued] = (),
+                   context: Sequence[Valued] = (),
                    cells: Mapping[Key, str] | None = None) -> list[Finding]:
-    """Check Facts against ``fact.schema.json`` and the rules (all errors, not the first)."""
-    return _validate(facts, "fact", history, cells or {})
+    """Check Facts against ``fact.schema.json`` and the rules (all errors, not the first).
+
+    *history*: canonical values (for jumps and last year's levels); *context*:
+    other current values that cross-indicator rules compare with but that are
+    not themselves reported on; *cells*: key → ``sheet!cell`` to locate findings.
+    """
+    return _validate(facts, "fact", history, context, cells or {})
 
 
 def validate_records(records: Sequence[Any], *, history: Sequence[Valued] = (),
+                     context: Sequence[Valued] = (),
                      cells: Mapping[Key, str] | None = None) -> list[Finding]:
     """Check store Records against ``canonical.schema.json`` and the rules."""
-    return _validate(records, "canonical", history, cells or {})
+    return _validate(records, "canonical", history, context, cells or {})
 
 
 def _validate(items: Sequence[Any], schema: str, history: Sequence[Valued],
-              cells: Mapping[Key, str]) -> list[Finding]:
+              context: Sequence[Valued], cells: Mapping[Key, str]) -> list[Finding]:
     out = Findings(cells)
     validator = jsonschema.Draft202012Validator(catalog.schema(schema))
     for item in items:
@@ -111,8 +118,8 @@ def _validate(items: Sequence[Any], schema: str, history: Sequence[Valued],
     for item in items:
         _check_one(item, out)
     _check_duplicates(items, out)
-    _check_at_most(items, out)
-    _check_level_growth(items, history, out)
+    _check_at_most(items, context, out)
+    _check_level_growth(items, history, context, out)
     _check_jumps(items, history, out)
     return out.items
 
@@ -290,11 +297,14 @@ def _by_period(items: Iterable[Valued]) -> dict[tuple[str, int, str, str], dict[
     return groups
 
 
-def _check_at_most(items: Sequence[Valued], out: Findings) -> None:
-    for group in _by_period(items).values():
+def _check_at_most(items: Sequence[Valued], context: Sequence[Valued], out: Findings) -> None:
+    mine = {i.key for i in items}
+    for group in _by_period(list(context) + list(items)).values():
         for pair in rules()["at_most"]:
             part, whole = group.get(pair["part"]), group.get(pair["whole"])
-            if part is not None and whole is not None and part.value > whole.value:
+            if part is None or whole is None or not {part.key, whole.key} & mine:
+                continue
+            if part.value > whole.value:
                 out.add(part, pair["severity"], "at_most",
                         f"{describe(part)} {fmt(part.value, part.unit)} 大于 "
                         f"{describe(whole)} {fmt(whole.value, whole.unit)}，部分不应超过总量，请核对。")
@@ -306,16 +316,21 @@ def _level_index(items: Iterable[Valued]) -> dict[tuple[str, str, str, int], Val
             for i in items if i.status == "actual"}
 
 
-def _check_level_growth(items: Sequence[Valued], history: Sequence[Valued], out: Findings) -> None:
+def _check_level_growth(items: Sequence[Valued], history: Sequence[Valued],
+                        context: Sequence[Valued], out: Findings) -> None:
     conf = rules()["level_growth"]
     tolerance = Decimal(str(conf["tolerance_points"]))
-    levels = _level_index(list(history) + list(items))
-    by_key = {i.key: i for i in items}
-    for item in items:
+    current = list(context) + list(items)
+    levels = _level_index(list(history) + current)
+    by_key = {i.key: i for i in current}
+    mine = {i.key for i in items}
+    for item in by_key.values():
         level = item.indicator + "_GROWTH"
         growth = by_key.get((item.region_code, level, item.year, item.months, item.status))
         base = levels.get((item.region_code, item.indicator, item.months or "", item.year - 1))
         if growth is None or base is None or base.value <= 0 or growth.qualifier != "eq":
+            continue
+        if not {item.key, growth.key} & mine:
             continue
         implied = (item.value / base.value - 1) * 100
         if abs(implied - growth.value) > tolerance:
