@@ -250,6 +250,12 @@ def test_issuer_rules():
     # 资本市场 and 健全县级 are no 本市/全县: the banner stays the issuer.
     text = "鄂托克旗人民政府……鄂尔多斯市……鄂尔多斯市……" + "资本市场，健全县级，" * 5
     assert gazetteer.issuer(text).code == "150624"
+    # A district's 全区 is its own, not the autonomous region's.
+    text = "东胜区人民政府工作报告……全区……我区……鄂尔多斯市……内蒙古……内蒙古……全区"
+    assert gazetteer.issuer(text).code == "150602"
+    # A prefecture-level 地区 says 全地区.
+    text = "和田地区……全地区……全地区……和田市……和田县……新疆……新疆……全地区"
+    assert gazetteer.issuer(text).code == "653200"
     # Names from everywhere: no issuer.
     assert gazetteer.issuer("北京、上海、广东、四川、宁夏") is None
     assert gazetteer.issuer("") is None

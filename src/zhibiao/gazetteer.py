@@ -394,11 +394,11 @@ _INSTITUTION = re.compile(
     r"(?:人民政府|行政公署|行署|人大常委会|人民代表大会|政府工作报告|政府|党委|盟委|旗委|市委|县委|区委|州委"
     r"|委员会|统计局|国民经济和社会发展)"
 )
-# 全盟/我盟/本盟: the issuer speaking of itself by its level's last character;
-# not 健全县级, 安全区域, 资本市场, 基本县情, 自我.
+# 全盟/我盟/本盟/全地区: the issuer speaking of itself by its level's last
+# character; not 健全县级, 安全区域, 资本市场, 基本县情, 自我.
 _SELF_WORD = re.compile(
     r"(?:(?<![健安完齐周保成十])全|(?<![资根基成样版日范剧课文])本|(?<![自忘])我)"
-    r"(?:([省区盟旗县州])(?![域级])|(市)(?![域级场]))"
+    r"(地?[省区盟旗县州](?![域级])|地?市(?![域级场]))"
 )
 _MAJORITY = 0.5
 
@@ -408,7 +408,7 @@ def issuer(text: str) -> Region | None:
 
     Evidence: every name in the text (one point), a name followed by an
     institution in the first pages (锡林郭勒盟行政公署, 鄂托克旗人大常委会: five
-    points), and each 全X/我X/本X word, credited to the named division whose
+    points), and each 全X/我X/本X word (全盟, 我旗, 全地区), credited to the named division whose
     name ends in X. A point for a division counts for its ancestors too, and
     the issuer is the deepest division holding a majority of all points: a
     banner's report names its banner more than its league or region.
@@ -419,8 +419,8 @@ def issuer(text: str) -> Region | None:
     '150000'
     >>> issuer("我旗……鄂托克旗……全旗……全市") .code
     '150624'
-    >>> [a or b for a, b in _SELF_WORD.findall("健全县级，安全区域，资本市场，全盟上下，我市，全县城乡")]
-    ['盟', '市', '县']
+    >>> _SELF_WORD.findall("健全县级，安全区域，资本市场，全盟上下，我市，全县城乡，全地区")
+    ['盟', '市', '县', '地区']
     >>> issuer("没有地名的文字") is None, issuer("內蒙古自治區人民政府 全區……赤峰市……通遼市").code
     (True, '150000')
     """
@@ -435,7 +435,7 @@ def issuer(text: str) -> Region | None:
     if not direct:
         return None
     named = Counter(direct)  # targets are chosen on names alone, in no order
-    for suffix, n in Counter(a or b for a, b in _SELF_WORD.findall(text)).items():
+    for suffix, n in Counter(_SELF_WORD.findall(text)).items():
         target = _self_word_target(suffix, named)
         if target:
             direct[target] += n
