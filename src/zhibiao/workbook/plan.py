@@ -26,7 +26,7 @@ class Entry:
     fact: Fact
     source_row: int                 # Excel row number in 来源
     sheet: str
-    cell: str = ""                  # address of the value cell showing it (or its rival)
+    cell: str = ""                  # address (F12) of the value cell showing it (or its rival)
     shown: bool = False             # its value is the one in that cell
     conflict: bool = False
     behind_actual: bool = False     # an estimate hidden by an actual of the same year
@@ -164,7 +164,7 @@ def _grid_rows(grid: L.Grid, entries: list[Entry], regions: dict[str, str],
                 _settle(group)
                 col = grid.col(year)
                 for e in group:
-                    e.cell = L.cell_address(r, col, grid.sheet)
+                    e.cell = L.cell_address(r, col)
                 row.cells.append(Cell(col, group))
             rows.append(row)
     return rows
@@ -191,7 +191,7 @@ def _partial_rows(entries: list[Entry]) -> list[Row]:
             same[0].shown = True
             r = L.FIRST_DATA_ROW + len(rows)
             for e in same:
-                e.cell = L.cell_address(r, col, L.PARTIAL)
+                e.cell = L.cell_address(r, col)
             f = same[0].fact
             rows.append(Row(f.region_code, f.region, indicator_of(f.indicator),
                             [Cell(col, same)], first_of_region=f.region_code != prev_region))

@@ -159,7 +159,7 @@ def source_cells(e: Entry) -> list[Any]:
     """One 来源 row: every field of the fact, in SOURCE_FIELDS order."""
     f, s = e.fact, e.fact.source
     labels = L.config()["labels"]
-    cell = e.cell or labels["no_cell"]
+    cell = f"{e.sheet}!{e.cell}" if e.cell else labels["no_cell"]
     if e.behind_actual:
         cell += "（表中为实际值）"
     also = json.dumps([vars(m) for m in s.also], ensure_ascii=False) if s.also else ""
@@ -188,7 +188,7 @@ def write_sources(wb: Workbook, st: Styles, plan: Plan) -> None:
         r = L.FIRST_DATA_ROW + i
         for col, v in enumerate(source_cells(e)):
             if col == cell_col and e.cell:
-                write_link(ws, r, col, e.cell, v, link)
+                write_link(ws, r, col, f"{e.sheet}!{e.cell}", v, link)
             elif isinstance(v, Decimal):
                 write_number(ws, r, col, v, st.value(decimals(v), unlocked=False))
             elif isinstance(v, (int, float)) and not isinstance(v, bool):

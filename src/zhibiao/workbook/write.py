@@ -274,6 +274,11 @@ def _write_partial(wb: xlsxwriter.Workbook, st: Styles, rows: list[Row]) -> None
     specs = L.config()["partial_columns"]
     ws = wb.add_worksheet(L.PARTIAL)
     cols = fixed_columns(specs)
+    w = L.config()["widths"]
+    for c, texts, lo, hi in (("region", {r.region for r in rows}, w["region_min"], w["region_max"]),
+                             ("indicator_name", {r.indicator.name_zh for r in rows},
+                              w["indicator_min"], w["indicator_max"])):
+        cols[L.partial_col(c)] = (L.partial_col(c), _label_width(texts, lo, hi), None, False)
     for c in ("value", "value_high", "qualifier"):
         i = L.partial_col(c)
         cols[i] = (i, cols[i][1], st.column(L.QUALIFIER if c == "qualifier" else L.VALUE), False)
