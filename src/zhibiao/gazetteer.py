@@ -63,7 +63,7 @@ def _data() -> _Data:
     for i, row in enumerate(catalog.read_csv(GAZETTEER)):
         try:
             code, level = row["code"].strip(), row["level"].strip()
-            shorts = [s for s in row["short_names"].split("|") if s]
+            shorts = [s for s in (row["short_names"] or "").split("|") if s]
             shorts += [a for a in aliases.get(code, ()) if a not in shorts]
             regions[code] = Region(code, row["name"].strip(), level,
                                    row["parent_code"].strip() or None, tuple(shorts))
@@ -408,10 +408,10 @@ def issuer(text: str) -> Region | None:
 
     Evidence: every name in the text (one point), a name followed by an
     institution in the first pages (锡林郭勒盟行政公署, 鄂托克旗人大常委会: five
-    points), and each 全X/我X/本X word (全盟, 我旗, 全地区), credited to the named division whose
-    name ends in X. A point for a division counts for its ancestors too, and
-    the issuer is the deepest division holding a majority of all points: a
-    banner's report names its banner more than its league or region.
+    points), and each 全X/我X/本X word (全盟, 我旗, 全地区), credited to the
+    named division whose name ends in X. A point for a division counts for its
+    ancestors too, and the issuer is the deepest division holding a majority of
+    all points: a banner's report names its banner more than its league or region.
 
     >>> issuer("锡林郭勒盟行政公署关于……全盟完成……内蒙古自治区……二连浩特市……").code
     '152500'
