@@ -82,6 +82,8 @@ def short_names(name: str, level: str) -> list[str]:
 
 def load_divisions(source: Path) -> dict[str, Any]:
     """The ``provinces`` tree of divisions_v1.json from a wheel, folder or the file."""
+    if not source.exists():
+        sys.exit(f"{source}: no such file or folder")
     if source.is_dir():
         matches = sorted(source.rglob("divisions_v1.json"))
         if not matches:
