@@ -10,7 +10,7 @@ import pytest
 
 from zhibiao.extraction import extract_file
 
-from conftest import SAMPLES
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 GOLD = [row for row in csv.DictReader(open(SAMPLES / "gold" / "seeds.csv", encoding="utf-8"))]
 REQUIRED = [row for row in GOLD if row["required"] == "1"]
