@@ -1,0 +1,341 @@
+"""Reading order of a PDF page from word boxes: columns, lines and paragraphs.
+
+Pure geometry, no PDF library: the reader hands in words (runs of non-space
+characters with their boxes, in PDF units with y growing upwards) and gets
+back lines in reading order, each flagged ``soft`` when the paragraph goes on
+in the next line.  Keeping this pure lets tests build pages from numbers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import median
+from typing import NamedTuple
+
+# Share of the page height kept for running headers and footers: words there
+# are read apart from the body so a footer never lands between two columns.
+EDGE_ZONE = 0.05
+# A gutter must be this wide (points) and lie in this band of the page width.
+MIN_GUTTER = 6.0
+GUTTER_BAND = (0.25, 0.75)
+
+
+class Word(NamedTuple):
+    """A run of non-space characters: its text, its box and its place in the page text."""
+
+    text: str
+    x0: float
+    y0: float  # bottom
+    x1: float
+    y1: float  # top
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class Line:
+    """Words sharing a baseline, left to right; the box is kept up to date by :meth:`add`."""
+
+    words: list[Word]
+    soft: bool = False  # the paragraph continues in the next line
+    y0: float = 0.0
+    y1: float = 0.0
+
+    @classmethod
+    def of(cls, words: list[Word]) -> "Line":
+        line = cls(list(words))
+        line.y0 = min(w.y0 for w in words)
+        line.y1 = max(w.y1 for w in words)
+        return line
+
+    def add(self, word: Word) -> None:
+        self.words.append(word)
+        self.y0 = min(self.y0, word.y0)
+        self.y1 = max(self.y1, word.y1)
+
+    def holds(self, word: Word) -> bool:
+        """Whether ``word`` sits on this line: most of its height overlaps the line's."""
+        overlap = min(self.y1, word.y1) - max(self.y0, word.y0)
+        return overlap >= 0.5 * min(word.y1 - word.y0, self.y1 - self.y0)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+@dataclass
+class Block:
+    """Lines read top to bottom: one column of one band, or a full-width strip.
+
+    ``column`` is 0 or 1 in a two-column band, 0 on a one-column page and -1
+    for a strip that crosses the gutter (a heading over both columns).
+    """
+
+    lines: list[Line] = field(default_factory=list)
+    column: int = 0
+
+
+def group_lines(words: list[Word]) -> list[Line]:
+    """Words into lines, top to bottom: a word joins the line above when most of
+    its height overlaps it (so a low comma stays on its line).
+
+    >>> ws = [Word("b", 20, 0, 30, 10), Word("c", 0, -20, 10, -10), Word("a", 0, 1, 10, 11),
+    ...       Word(",", 12, 0, 14, 3)]
+    >>> [[w.text for w in line.words] for line in group_lines(ws)]
+    [['a', ',', 'b'], ['c']]
+    >>> group_lines([])
+    []
+    """
+    lines: list[Line] = []
+    for word in sorted(words, key=lambda w: -w.y1):
+        if lines and lines[-1].holds(word):
+            lines[-1].add(word)
+        else:
+            lines.append(Line.of([word]))
+    for line in lines:
+        line.words.sort(key=lambda w: w.x0)
+    return lines
+
+
+def find_gutter(words: list[Word], width: float) -> tuple[float, float] | None:
+    """The widest empty vertical strip in the middle of the page, if text lies on both sides.
+
+    A few words may cross it (a heading over both columns); the strip must
+    separate at least a third of the words on each side, and each side must
+    run over most of the height of the text.
+
+    >>> left = [Word("l", 50, y, 280, y + 10) for y in range(0, 400, 15)]
+    >>> right = [Word("r", 314, y, 540, y + 10) for y in range(0, 400, 15)]
+    >>> find_gutter(left + right, 595)
+    (281, 314)
+    >>> find_gutter([Word("x", 50, y, 540, y + 10) for y in range(0, 400, 15)], 595) is None
+    True
+    >>> find_gutter(left, 595) is None
+    True
+    """
+    if len(words) < 6:
+        return None
+    lo, hi = int(width * GUTTER_BAND[0]), int(width * GUTTER_BAND[1])
+    delta = [0] * (hi - lo + 2)
+    for w in words:
+        first, last = max(lo, int(w.x0) + 1), min(hi, int(w.x1))
+        if first <= last:
+            delta[first - lo] += 1
+            delta[last - lo + 1] -= 1
+    cover, running = [], 0
+    for d in delta[:-1]:
+        running += d
+        cover.append(running)
+    run = _widest_run(cover, max(1, len(words) // 20))
+    if run is None:
+        return None
+    # Inside the strip few words cross, keep the part the fewest cross: the
+    # ragged ends of lines must not count as gutter.
+    fewest = min(cover[run[0]:run[1]])
+    core = _widest_run(cover[run[0]:run[1]], fewest)
+    assert core is not None
+    start, end = run[0] + core[0], run[0] + core[1]
+    if end - start < MIN_GUTTER:
+        return None
+    gutter = (start + lo, end - 1 + lo)
+    return gutter if _both_sides_full(words, gutter) else None
+
+
+def _widest_run(values: list[int], limit: int) -> tuple[int, int] | None:
+    """The widest ``[start, end)`` whose values are all at most ``limit``.
+
+    >>> _widest_run([3, 0, 0, 1, 0, 3, 0], 0)
+    (1, 3)
+    >>> _widest_run([3, 3], 1) is None
+    True
+    """
+    best: tuple[int, int] | None = None
+    start = None
+    for i, value in enumerate(values + [limit + 1]):
+        if value <= limit and start is None:
+            start = i
+        elif value > limit and start is not None:
+            if best is None or i - start > best[1] - best[0]:
+                best = (start, i)
+            start = None
+    return best
+
+
+def side_of(word: Word, gutter: tuple[float, float]) -> int:
+    """0 left of the gutter, 1 right of it, -1 across it (by the word's middle
+    unless it crosses the whole gutter).
+
+    >>> [side_of(Word("", x0, 0, x1, 1), (280, 314)) for x0, x1 in ((50, 285), (300, 500), (50, 500))]
+    [0, 1, -1]
+    """
+    if word.x0 < gutter[0] and word.x1 > gutter[1]:
+        return -1
+    return 0 if (word.x0 + word.x1) / 2 < (gutter[0] + gutter[1]) / 2 else 1
+
+
+def _both_sides_full(words: list[Word], gutter: tuple[float, float]) -> bool:
+    """Whether each side of the gutter holds a real column, not a stray label."""
+    top = max(w.y1 for w in words)
+    bottom = min(w.y0 for w in words)
+    height = max(top - bottom, 1.0)
+    for index in (0, 1):
+        side = [w for w in words if side_of(w, gutter) == index]
+        if len(side) < len(words) / 3 or len(side) < 3:
+            return False
+        if max(w.y1 for w in side) - min(w.y0 for w in side) < 0.5 * height:
+            return False
+    return True
+
+
+def split_bands(words: list[Word], gutter: tuple[float, float]) -> list[Block]:
+    """Blocks in reading order: full-width lines cut the page into bands, each band
+    read left column first.
+
+    >>> ws = [Word("T", 50, 500, 540, 510), Word("L", 50, 400, 280, 410),
+    ...       Word("R", 314, 400, 540, 410), Word("F", 50, 300, 540, 310)]
+    >>> [[w.text for ln in b.lines for w in ln.words] for b in split_bands(ws, (280, 314))]
+    [['T'], ['L'], ['R'], ['F']]
+    """
+    cols: list[list[Word]] = [[], []]
+    wide: list[Word] = []
+    for w in words:
+        side = side_of(w, gutter)
+        (wide if side < 0 else cols[side]).append(w)
+    strips = group_lines(wide)
+    for index, col in enumerate(cols):
+        for w in list(col):
+            strip = next((st for st in strips if st.holds(w)), None)
+            if strip is not None:
+                strip.add(w)
+                col.remove(w)
+    blocks: list[Block] = []
+    upper = float("inf")
+    for strip in strips + [None]:
+        lower = strip.y1 if strip else float("-inf")
+        for index, col in enumerate(cols):
+            inside = [w for w in col if lower < (w.y0 + w.y1) / 2 <= upper]
+            if inside:
+                blocks.append(Block(group_lines(inside), column=index))
+        if strip:
+            strip.words.sort(key=lambda w: w.x0)
+            blocks.append(Block([strip], column=-1))
+            upper = strip.y0
+    return blocks
+
+
+def read_order(words: list[Word], width: float, height: float) -> list[Line]:
+    """Lines of a page in reading order, ``soft`` where the paragraph goes on.
+
+    Running headers and footers (in the top and bottom ``EDGE_ZONE``) come
+    first and last, each a paragraph of its own.  The last body line is soft
+    when it is full: the sentence goes on on the next page.
+    """
+    def middle(w: Word) -> float:
+        return (w.y0 + w.y1) / 2
+
+    head = [w for w in words if middle(w) > height * (1 - EDGE_ZONE)]
+    foot = [w for w in words if middle(w) < height * EDGE_ZONE]
+    body = [w for w in words if height * EDGE_ZONE <= middle(w) <= height * (1 - EDGE_ZONE)]
+    gutter = find_gutter(body, width)
+    if gutter is None:
+        blocks = [Block(group_lines(body))] if body else []
+    else:
+        blocks = split_bands(body, gutter)
+    mark_paragraphs(blocks)
+    return group_lines(head) + [ln for b in blocks for ln in b.lines] + group_lines(foot)
+
+
+def mark_paragraphs(blocks: list[Block]) -> None:
+    """Set ``soft`` on each body line whose paragraph goes on in the next line.
+
+    A line ends its paragraph when it stops short of its column's right edge,
+    when the next line is indented, or when a wider gap than usual follows.
+    A strip over both columns is a paragraph of its own.
+
+    >>> body = [Line([Word("x" * 9, 0, y, 90, y + 10)]) for y in (60, 45, 30)]
+    >>> body.append(Line([Word("end", 0, 15, 30, 25)]))
+    >>> body.append(Line([Word("new", 10, 0, 90, 10)]))
+    >>> mark_paragraphs([Block(body)])
+    >>> [ln.soft for ln in body]
+    [True, True, True, False, True]
+    """
+    flat = [(block, line) for block in blocks for line in block.lines]
+    if not flat:
+        return
+    size = median(line.height for _, line in flat) or 10.0
+    edges = _column_edges(blocks)
+    gap = _usual_gap(blocks)
+    nexts = flat[1:] + [(None, None)]
+    for (block, line), (nblock, nline) in zip(flat, nexts):
+        if block.column < 0:
+            line.soft = False
+            continue
+        right = edges[block.column][1]
+        line.soft = line.x1 >= right - 1.5 * size
+        if nline is None or nblock is None:
+            continue
+        if nblock.column >= 0 and nline.x0 > edges[nblock.column][0] + 0.8 * size:
+            line.soft = False  # the next line is indented: a new paragraph
+        if nblock is block and (line.y0 - nline.y1) > gap + 0.6 * size:
+            line.soft = False
+
+
+def _column_edges(blocks: list[Block]) -> dict[int, tuple[float, float]]:
+    """Left and right margins of each column: the usual line starts and ends,
+    so that short last lines and indented first lines do not move them."""
+    out: dict[int, tuple[float, float]] = {}
+    for column in {b.column for b in blocks if b.column >= 0}:
+        lines = [ln for b in blocks if b.column == column for ln in b.lines]
+        xs0 = sorted(ln.x0 for ln in lines)
+        xs1 = sorted(ln.x1 for ln in lines)
+        out[column] = (xs0[len(xs0) // 10], xs1[(len(xs1) * 9) // 10])
+    return out
+
+
+def _usual_gap(blocks: list[Block]) -> float:
+    gaps = [a.y0 - b.y1 for blk in blocks for a, b in zip(blk.lines, blk.lines[1:])]
+    return median(gaps) if gaps else 0.0
+
+
+def render(lines: list[Line], page_text: str) -> str:
+    r"""The page as text: words of a line joined by the spaces the PDF had between
+    them; each line ends with ``\n`` when its paragraph goes on, else ``\n\n``.
+
+    So a single line break is a wrap and a blank line a paragraph end, and a
+    page that ends mid-sentence ends with a single ``\n``.
+
+    >>> t = "ab cd\r\nef"
+    >>> ws = [Word("ab", 0, 10, 20, 20, 0, 2), Word("cd", 25, 10, 45, 20, 3, 5),
+    ...       Word("ef", 0, 0, 20, 10, 7, 9)]
+    >>> render([Line(ws[:2], soft=True), Line(ws[2:])], t)
+    'ab cd\nef\n\n'
+    """
+    out: list[str] = []
+    for line in lines:
+        prev: Word | None = None
+        for w in line.words:
+            if prev is not None:
+                out.append(_space_between(prev, w, page_text))
+            out.append(w.text)
+            prev = w
+        out.append("\n" if line.soft else "\n\n")
+    return "".join(out)
+
+
+def _space_between(a: Word, b: Word, page_text: str) -> str:
+    """The PDF's own spacing when the words follow each other in its text, else by the gap."""
+    if a.end <= b.start:
+        between = page_text[a.end:b.start]
+        if between.isspace() and "\n" not in between and "\r" not in between:
+            return between
+        if not between:
+            return ""
+    size = max(a.y1 - a.y0, 1.0)
+    return " " if b.x0 - a.x1 > 0.3 * size else ""
