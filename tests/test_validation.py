@@ -117,3 +117,41 @@ def test_canonical_schema_requires_reviewer_for_corrections(seed_facts: list) ->
     good = Record(**{**rec.__dict__, "provenance": Provenance(
         KIND_CORRECTED, "a.xlsx", reviewer="张三", sha256="0" * 64, at="2026-01-01T00:00:00+00:00")})
     assert validate_records([good]) == []
+
+
+def test_validate_workbook_fills_the_findings_sheet(tmp_path, seed_facts: list) -> None:
+    import openpyxl
+    from python_calamine import CalamineWorkbook
+
+    from zhibiao.reimport import import_workbook, validate_workbook
+    from zhibiao.store import open_store
+    from zhibiao.workbook import layout as L
+    from zhibiao.workbook.write import write_workbook
+
+    book = write_workbook(seed_facts, tmp_path / "s.xlsx")
+    assert validate_workbook(book) == []
+    wb = openpyxl.load_workbook(book)
+    ws = wb[L.ANNUAL]
+    cells = {}
+    for row in ws.iter_rows(min_row=L.FIRST_DATA_ROW + 1):
+        if row[0].value == "152500" and row[1].value in ("GDP_GROWTH", "FAI_GROWTH"):
+            cells[row[1].value] = row[8]  # column I: 2023
+    cells["GDP_GROWTH"].value, cells["FAI_GROWTH"].value = 40, "abc"
+    wb.save(book)
+
+    found = validate_workbook(book)
+    assert [(f.severity, f.address, f.rule) for f in found] == [
+        (ERROR, f"{L.ANNUAL}!{cells['FAI_GROWTH'].coordinate}", "cell"),
+        (WARNING, f"{L.ANNUAL}!{cells['GDP_GROWTH'].coordinate}", "range")]
+    with CalamineWorkbook.from_path(str(book)) as wb2:
+        rows = wb2.get_sheet_by_name(L.FINDINGS).to_python()
+    assert rows[1][0] == "级别" and [r[:3] for r in rows[2:]] == [
+        ["错误", L.ANNUAL, cells["FAI_GROWTH"].coordinate],
+        ["警告", L.ANNUAL, cells["GDP_GROWTH"].coordinate]]
+    assert "abc" in rows[2][7] and rows[3][4] == "地区生产总值增速"
+    validate_workbook(book)  # run again: the rows are replaced, not appended
+    with CalamineWorkbook.from_path(str(book)) as wb2:
+        assert len(wb2.get_sheet_by_name(L.FINDINGS).to_python()) == 4
+    with open_store(tmp_path / "z.db") as store:  # still a workbook the importer reads
+        with pytest.raises(Exception, match="abc"):
+            import_workbook(book, store, reviewer="张三")

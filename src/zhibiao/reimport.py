@@ -120,6 +120,8 @@ def _parse_text(text: str, unit: str) -> Parsed:
         raise CellError(f"“{text}”不是数字（逗号只能作千位分隔符）")
     if not _PLAIN.fullmatch(t):
         words = "".join(ch for ch in t if not (ch.isdigit() or ch in "+-."))
+        if not any(ch.isdigit() for ch in t):
+            raise CellError(f"“{text}”不是数字；请只填数字（单位：{unit or '见单位列'}）")
         if words:
             raise CellError(f"“{text}”含有文字“{words}”；请换算成{unit or '标准单位'}后只填数字")
         raise CellError(f"“{text}”不是数字")
@@ -207,32 +209,35 @@ def read_rows(path: Path, engine: str = "calamine") -> tuple[dict[str, list[list
 _FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*(?<!/)>\s*<f\b')
 
 
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+       "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+
+
+def sheet_members(z: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its XML part in the package (from workbook.xml and its rels)."""
+    import xml.etree.ElementTree as ET
+
+    book = ET.fromstring(z.read("xl/workbook.xml"))
+    rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("p:Relationship", _NS)}
+    out = {}
+    for sheet in book.findall("m:sheets/m:sheet", _NS):
+        target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "").lstrip("/")
+        out[sheet.get("name", "")] = target if target.startswith("xl/") else f"xl/{target}"
+    return out
+
+
 def formula_cells(path: Path, names: Iterable[str]) -> dict[str, set[str]]:
     """Addresses of the cells holding a formula, for the named sheets.
 
     calamine returns a formula's cached value only; OOXML puts ``<f>`` first
     in a ``<c>`` element, which is what the pattern looks for.
     """
-    import xml.etree.ElementTree as ET
-
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-          "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
-    out: dict[str, set[str]] = {}
     with zipfile.ZipFile(path) as z:
-        book = ET.fromstring(z.read("xl/workbook.xml"))
-        rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-        targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("p:Relationship", ns)}
-        wanted = set(names)
-        for sheet in book.findall("m:sheets/m:sheet", ns):
-            name = sheet.get("name", "")
-            if name not in wanted:
-                continue
-            target = targets.get(sheet.get(f"{{{ns['r']}}}id"), "").lstrip("/")
-            member = target if target.startswith("xl/") else f"xl/{target}"
-            data = z.read(member)
-            out[name] = {m.group(1).decode() for m in _FORMULA_CELL.finditer(data)}
-    return out
+        members = sheet_members(z)
+        return {name: {m.group(1).decode() for m in _FORMULA_CELL.finditer(z.read(members[name]))}
+                for name in names if name in members}
 
 
 def read_workbook(path: str | os.PathLike[str], engine: str = "calamine") -> Reading:
@@ -770,3 +775,85 @@ def _validate(diff: _Diff, store: Store, reading: Reading) -> None:
                for e in reading.entries.values() if e.key not in diff.puts]
     for finding in validate_records(records, history=history, context=context, cells=cells):
         (diff.report.errors if finding.severity == ERROR else diff.report.warnings).append(finding)
+
+
+# --- validating a workbook in place ------------------------------------------
+
+
+def validate_workbook(path: str | os.PathLike[str], store: Store | None = None, *,
+                      write: bool = True) -> list[Finding]:
+    """Findings on a workbook (cells, keys, rules; jumps against *store*), errors first.
+
+    With *write*, the findings replace the rows of the workbook's 校验 sheet.
+    """
+    reading = read_workbook(path)
+    records = [Record(e.key[0], e.region, e.key[1], e.key[2], e.key[3], e.key[4], e.value,
+                      catalog.indicators()[e.key[1]].unit, e.qualifier, e.value_high,
+                      Provenance(KIND_EXTRACTED, reading.path.name))
+               for e in reading.entries.values()]
+    cells = {e.key: f"{e.sheet}!{e.cell}" for e in reading.entries.values()}
+    found = reading.errors + reading.warnings + validate_records(
+        records, history=store.records() if store is not None else (), cells=cells)
+    found.sort(key=lambda f: f.severity != ERROR)
+    if write:
+        write_findings_sheet(reading.path, found)
+    return found
+
+
+_ROW = re.compile(r'<row\b[^>]*?\br="(\d+)"[^>]*?(?:/>|>.*?</row>)', re.S)
+
+
+def write_findings_sheet(path: Path, findings: list[Finding]) -> None:
+    """Replace the data rows of the 校验 sheet, leaving every other part of the file as it was.
+
+    The package is edited rather than re-saved with openpyxl, which would drop
+    the sparklines, data validations and comments' layout of the other sheets.
+    """
+    with zipfile.ZipFile(path) as z:
+        member = sheet_members(z).get(L.FINDINGS)
+        if member is None:
+            raise WorkbookError(f"{path}: no {L.FINDINGS} sheet to write findings to")
+        parts = [(info, z.read(info.filename)) for info in z.infolist()]
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+            for info, data in parts:
+                if info.filename == member:
+                    data = _findings_xml(data.decode("utf-8"), findings).encode("utf-8")
+                out.writestr(info, data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise WorkbookError(f"{path}: cannot write findings: {exc}") from exc
+
+
+def _findings_xml(xml: str, findings: list[Finding]) -> str:
+    from xml.sax.saxutils import escape
+
+    keep = L.HEADER_ROW + 1  # title and header rows stay as the writer made them
+    severities = L.config()["severities"]
+    names = {code: ind.name_zh for code, ind in catalog.indicators().items()}
+    rows = []
+    for i, f in enumerate(findings):
+        n = keep + 1 + i
+        values = {"severity": severities.get(f.severity, f.severity), "sheet": f.sheet,
+                  "cell": f.cell, "region": f.region or f.region_code,
+                  "indicator": names.get(f.indicator, f.indicator), "year": f.year,
+                  "rule": f.rule, "message": f.message}
+        cells = []
+        for c, name in enumerate(L.FINDING_FIELDS):
+            v, ref = values.get(name), f"{L.col_letter(c)}{n}"
+            if isinstance(v, int):
+                cells.append(f'<c r="{ref}"><v>{v}</v></c>')
+            elif v:
+                cells.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">'
+                             f"{escape(str(v))}</t></is></c>")
+        rows.append(f'<row r="{n}">{"".join(cells)}</row>')
+    m = re.search(r"<sheetData\s*/>|<sheetData>(.*?)</sheetData>", xml, re.S)
+    if m is None:
+        raise WorkbookError(f"{L.FINDINGS}: unexpected sheet XML (no sheetData)")
+    kept = [r.group(0) for r in _ROW.finditer(m.group(1) or "") if int(r.group(1)) <= keep]
+    body = f"<sheetData>{''.join(kept + rows)}</sheetData>"
+    xml = xml[:m.start()] + body + xml[m.end():]
+    last = f"{L.col_letter(len(L.FINDING_FIELDS) - 1)}{keep + len(findings)}"
+    return re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:{last}"/>', xml, count=1)
