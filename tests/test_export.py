@@ -86,3 +86,17 @@ def test_unknown_format_and_missing_folder(db: Path, tmp_path: Path) -> None:
             export(store, "xml", tmp_path / "o.xml")
         with pytest.raises(ZhibiaoError, match="does not exist"):
             export(store, "csv", tmp_path / "no" / "o.csv")
+
+
+def test_xlsx_is_a_fresh_registered_workbook(db: Path, tmp_path: Path) -> None:
+    from zhibiao.reimport import read_workbook
+
+    out = tmp_path / "canonical.xlsx"
+    with open_store(db) as store:
+        export(store, "xlsx", out)
+        reading = read_workbook(out)
+        assert store.workbook_revision(reading.props["workbook_id"]) == store.revision() == 1
+    assert reading.props["revision"] == "1" and reading.errors == []
+    with open_store(db) as store:
+        assert {k: (e.value, e.qualifier) for k, e in reading.entries.items()} == {
+            r.key: (r.value, r.qualifier) for r in store.records()}

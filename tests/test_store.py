@@ -103,6 +103,9 @@ def test_history_is_append_only_and_filterable(tmp_path: Path, seed_facts: list)
         assert mine[1].who == "张三" and mine[1].old_value == gdp.value
         assert mine[1].new_value == Decimal("9.9") and mine[1].forced
         assert mine[1].cell == "年度数据!F12" and mine[2].new_value is None
+        line = str(mine[1])
+        assert "张三" in line and "→ 9.9" in line and "年度数据!F12" in line and "[forced]" in line
+        assert mine[1].to_dict()["new_value"] == 9.9
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             store.conn.execute("DELETE FROM audit")
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):

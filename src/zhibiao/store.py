@@ -199,6 +199,18 @@ class AuditEntry:
     cell: str
     forced: bool
 
+    def __str__(self) -> str:
+        """One line of ``zhibiao history``: when, who, what, old → new, from which file."""
+        def show(value: Decimal | None, qualifier: str | None) -> str:
+            if value is None:
+                return "∅"
+            return ("" if qualifier in (None, "eq") else f"{qualifier} ") + canon(value)
+        where = " ".join(x for x in (self.source, self.cell, self.sha256[:12]) if x)
+        return (f"{self.at}  r{self.revision}  {self.who}  {self.action:7}  {self.region_code} "
+                f"{self.indicator} {self.year}{'/' + self.months if self.months else ''} {self.status}: "
+                f"{show(self.old_value, self.old_qualifier)} → {show(self.new_value, self.new_qualifier)}"
+                f"  ({where}){'  [forced]' if self.forced else ''}")
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         for name in ("old_value", "new_value"):
