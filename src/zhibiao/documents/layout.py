@@ -181,16 +181,27 @@ def side_of(word: Word, gutter: tuple[float, float]) -> int:
 
 
 def _both_sides_full(words: list[Word], gutter: tuple[float, float]) -> bool:
-    """Whether each side of the gutter holds a real column, not a stray label."""
+    """Whether each side of the gutter holds a real column, not a stray label.
+
+    Each side needs a tenth of the words over a fifth of the text's height
+    (a last page's right column may be short), and the left side's lines
+    must run up to the gutter, as a justified column does; short list items
+    that happen to end before the middle of the page do not.
+    """
     top = max(w.y1 for w in words)
     bottom = min(w.y0 for w in words)
     height = max(top - bottom, 1.0)
+    size = median(w.y1 - w.y0 for w in words)
     for index in (0, 1):
         side = [w for w in words if side_of(w, gutter) == index]
-        if len(side) < len(words) / 3 or len(side) < 3:
+        if len(side) < max(3, len(words) / 10):
             return False
-        if max(w.y1 for w in side) - min(w.y0 for w in side) < 0.5 * height:
+        if max(w.y1 for w in side) - min(w.y0 for w in side) < 0.2 * height:
             return False
+        if index == 0:
+            ends = sorted(w.x1 for w in side)
+            if ends[(len(ends) * 3) // 4] < gutter[0] - 3 * size:
+                return False
     return True
 
 

@@ -4,7 +4,7 @@ Each step is ``Mapped -> Mapped`` and keeps, for every character, the range of
 the raw text it came from (see :mod:`.mapped`).  The pipeline::
 
     unify_breaks → to_halfwidth → to_simplified → drop_page_furniture
-    → drop_clutter → collapse_spaces → join_lines → join_broken_paragraphs
+    → collapse_spaces → join_lines → drop_clutter → join_broken_paragraphs
 
 Line breaks carry meaning.  In PDF text (see :func:`.layout.render`) a single
 ``\\n`` is a wrapped line and a blank line ends a paragraph; pages are joined
@@ -169,21 +169,15 @@ def _edge_lines(text: str) -> list[list[tuple[int, int, int]]]:
 
 
 def drop_clutter(m: Mapped) -> Mapped:
-    """Drop web-page clutter lines (patterns in ``templates/clutter.txt``): each
-    must fill its lines whole.  A dropped line's break goes with it, but a
-    paragraph end it carried is kept.
+    """Drop web-page clutter lines (the patterns of ``templates/clutter.txt``),
+    each with its line break.  Runs on one paragraph a line: after join_lines.
 
-    >>> drop_clutter(Mapped.identity("下载\\n打印\\n来源：内蒙古日报\\n正文。\\n分享到：\\n")).text
+    >>> drop_clutter(Mapped.identity("下载打印\\n来源：内蒙古日报\\n正文。\\n分享到：\\n")).text
     '正文。\\n'
     >>> drop_clutter(Mapped.identity("资金来源：财政。\\n")).text
     '资金来源：财政。\\n'
     """
-    def repl(match: "re.Match[str]") -> str:
-        before = m.text[max(match.start() - 2, 0):match.start()]
-        breaks = match.group().count("\n") - match.group().rstrip("\n").count("\n")
-        return "\n" if breaks >= 2 and before.endswith("\n") and not before.endswith("\n\n") else ""
-
-    return rewrite(m, clutter_pattern(), repl)
+    return rewrite(m, clutter_pattern(), "")
 
 
 def _ascii_word(ch: str) -> bool:
@@ -300,7 +294,6 @@ def join_broken_paragraphs(m: Mapped) -> Mapped:
 def normalize(raw: str, pdf: bool) -> Mapped:
     """The whole pipeline, from raw text to the text extraction reads."""
     m = Mapped.identity(raw)
-    for step in (unify_breaks, to_halfwidth, to_simplified, drop_page_furniture, drop_clutter,
-                 collapse_spaces):
+    for step in (unify_breaks, to_halfwidth, to_simplified, drop_page_furniture, collapse_spaces):
         m = step(m)
-    return join_broken_paragraphs(join_lines(m, pdf=pdf))
+    return join_broken_paragraphs(drop_clutter(join_lines(m, pdf=pdf)))
