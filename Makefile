@@ -18,8 +18,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/zhibiao extract samples/ --format jsonl -o workbooks/samples-facts.jsonl
 	$(BIN)/zhibiao extract samples/001_9f860a2bdebb59a8.txt
+	$(BIN)/zhibiao extract samples/*.txt --format jsonl -o workbooks/samples-facts.jsonl
+	$(BIN)/zhibiao build samples/*.txt -o workbooks/samples.xlsx
+	$(BIN)/zhibiao validate workbooks/samples.xlsx
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -80,3 +80,146 @@ def _fail_if_any(failures: list[tuple[Path, str]]) -> None:
         for path, message in failures:
             click.echo(f"failed: {path}: {message}", err=True)
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The workbook to write (.xlsx).")
+@click.option("--region", help="Region code (or name) of the reports, when the text does not say.")
+@click.option("--year", type=int, help="Year the reports were given in, when the text does not say.")
+def build(paths: tuple[Path, ...], output: Path, region: str | None, year: int | None) -> None:
+    """Read and extract reports (files or folders) and fill one standard workbook.
+
+    Files that fail are listed at the end and the exit code is 1; the workbook
+    holds the facts of the others.
+
+    Example:
+
+        zhibiao build samples/ -o workbooks/samples.xlsx
+    """
+    from .reports import build_workbook
+
+    with click.progressbar(length=1, label="reading", file=sys.stderr) as bar:
+        def on_file(path: Path, n: int, error: str | None) -> None:
+            bar.label = f"{path.name}: {n} facts" + (" (failed)" if error else "")
+            bar.render_progress()
+
+        try:
+            run = build_workbook(paths, output, region=region, year=year, on_file=on_file)
+        except ZhibiaoError as exc:
+            raise click.ClickException(str(exc)) from exc
+        bar.update(1)
+    click.echo(f"{len(run.facts)} facts from {run.files - len(run.failures)} of {run.files} files → {output}",
+               err=True)
+    _fail_if_any(run.failures)
+
+
+@cli.command()
+@click.argument("workbook", type=click.Path(exists=True, path_type=Path))
+@click.option("--db", type=click.Path(path_type=Path), envvar="ZHIBIAO_DB", help="Canonical store (default ./zhibiao.db).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate(workbook: Path, db: Path | None, fmt: str) -> None:
+    """Check every value of a workbook; write the findings to its 校验 sheet.
+
+    Exit code 1 when there is any error.
+
+    Example:
+
+        zhibiao validate workbooks/samples.xlsx
+    """
+    import json
+
+    from .reimport import validate_workbook
+    from .store import open_store
+
+    try:
+        store = open_store(db) if db and db.exists() else None
+        findings = validate_workbook(workbook, store)
+    except ZhibiaoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if fmt == "json":
+        click.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=1))
+    else:
+        for f in findings:
+            click.echo(str(f))
+        click.echo(f"{len(findings)} findings", err=True)
+    if any(f.severity == "error" for f in findings):
+        sys.exit(1)
+
+
+@cli.command("import")
+@click.argument("workbook", type=click.Path(exists=True, path_type=Path))
+@click.option("--db", type=click.Path(path_type=Path), envvar="ZHIBIAO_DB", help="Canonical store (default ./zhibiao.db).")
+@click.option("--reviewer", help="Who reviewed the workbook (recorded in the audit log).")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--force", is_flag=True, help="Import a stale workbook over newer values (recorded).")
+@click.option("--allow-delete", is_flag=True, help="A cleared cell removes the value.")
+def import_(workbook: Path, db: Path | None, reviewer: str | None, dry_run: bool, fmt: str,
+            force: bool, allow_delete: bool) -> None:
+    """Import a reviewed workbook into the canonical store, all or nothing.
+
+    Example:
+
+        zhibiao import workbooks/samples.xlsx --reviewer 张三 --dry-run
+    """
+    import json
+
+    from .reimport import Rejected, import_workbook
+    from .store import open_store
+
+    try:
+        with open_store(db) as store:
+            report = import_workbook(workbook, store, reviewer=reviewer, dry_run=dry_run,
+                                     force=force, allow_delete=allow_delete)
+    except Rejected as exc:
+        click.echo(json.dumps(exc.report.to_dict(), ensure_ascii=False) if fmt == "json" else exc.report.to_text())
+        sys.exit(1)
+    except ZhibiaoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(report.to_dict(), ensure_ascii=False) if fmt == "json" else report.to_text())
+
+
+@cli.command()
+@click.option("--db", type=click.Path(path_type=Path), envvar="ZHIBIAO_DB", help="Canonical store (default ./zhibiao.db).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet", "xlsx"]), required=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+def export(db: Path | None, fmt: str, output: Path) -> None:
+    """Write the canonical data out as CSV, JSON Lines, Parquet or a fresh workbook.
+
+    Example:
+
+        zhibiao export --format csv -o canonical.csv
+    """
+    from .export import export as export_store
+    from .store import open_store
+
+    try:
+        with open_store(db) as store:
+            n = export_store(store, fmt, output)
+    except ZhibiaoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{n} values → {output}", err=True)
+
+
+@cli.command()
+@click.option("--db", type=click.Path(path_type=Path), envvar="ZHIBIAO_DB", help="Canonical store (default ./zhibiao.db).")
+@click.option("--region", help="Region code.")
+@click.option("--indicator", help="Indicator code, e.g. GDP_GROWTH.")
+@click.option("--year", type=int)
+def history(db: Path | None, region: str | None, indicator: str | None, year: int | None) -> None:
+    """Show who changed what, when, and from which file.
+
+    Example:
+
+        zhibiao history --region 152500 --indicator GDP_GROWTH
+    """
+    from .store import open_store
+
+    try:
+        with open_store(db) as store:
+            entries = store.history(region=region, indicator=indicator, year=year)
+    except ZhibiaoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for entry in entries:
+        click.echo(str(entry))
