@@ -246,6 +246,12 @@ def alter_key(wb: openpyxl.Workbook) -> None:
     ws[f"B{cell.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"] = "GDP"
 
 
+def alter_region_code(wb: openpyxl.Workbook) -> None:
+    ws = wb[L.ANNUAL]
+    cell = locate(ws, "152500", "GDP_GROWTH", 2023)
+    ws[f"A{cell.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"] = "150000"
+
+
 def range_as_text(wb: openpyxl.Workbook) -> None:
     wb[L.ANNUAL][locate(wb[L.ANNUAL], "152500", "GDP_GROWTH", 2023)] = "6-7"
 
@@ -257,6 +263,7 @@ def range_as_text(wb: openpyxl.Workbook) -> None:
     (put_formula, "cell", L.ANNUAL, True),
     (merge_values, "merged", L.ANNUAL, True),
     (alter_key, "key_columns", L.ANNUAL, True),
+    (alter_region_code, "key_columns", L.ANNUAL, True),
     (range_as_text, "cell", L.ANNUAL, True),
 ])
 def test_bad_edits_are_rejected(imported, tmp_path: Path, bad, rule: str, sheet: str,

@@ -42,6 +42,12 @@ def test_default_path_follows_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert (tmp_path / "x.db").exists()
 
 
+def test_missing_store_when_not_creating(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no canonical store"):
+        open_store(tmp_path / "none.db", create=False)
+    assert not (tmp_path / "none.db").exists()
+
+
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "z.db"
     conn = sqlite3.connect(path)

@@ -164,10 +164,19 @@ class Reading:
     props: dict[str, str] = field(default_factory=dict)
     snapshot: dict[Key, L.SnapshotRow] = field(default_factory=dict)
     entries: dict[Key, Entry] = field(default_factory=dict)
-    sources: dict[int, dict[str, Any]] = field(default_factory=dict)
+    engine: str = "calamine"
+    _sources: dict[int, dict[str, Any]] | None = None
     errors: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     cells: int = 0
+    unreadable: set[Any] = field(default_factory=set)  # keys and sheets that could not be read
+
+    def source(self, row: int) -> dict[str, Any]:
+        """A row of 来源 (read on first use: only values imported unedited need it)."""
+        if self._sources is None:
+            rows, _ = read_rows(self.path, self.engine, [L.SOURCES])
+            self._sources = _read_sources(rows.get(L.SOURCES, []))
+        return self._sources.get(row, {})
 
     def problem(self, severity: str, sheet: str, cell: str, rule: str, message: str,
                 key: Key | None = None, region: str = "") -> None:
@@ -184,8 +193,10 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_rows(path: Path, engine: str = "calamine") -> tuple[dict[str, list[list[Any]]], dict[str, list]]:
-    """Cell values of every sheet (and merged ranges, calamine only) by sheet name."""
+def read_rows(path: Path, engine: str = "calamine", names: Iterable[str] | None = None
+              ) -> tuple[dict[str, list[list[Any]]], dict[str, list]]:
+    """Cell values of the named sheets (default all; merged ranges with calamine only)."""
+    wanted = None if names is None else set(names)
     try:
         if engine == "openpyxl":
             import openpyxl
@@ -193,13 +204,14 @@ def read_rows(path: Path, engine: str = "calamine") -> tuple[dict[str, list[list
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
             try:
                 return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)]
-                        for ws in wb.worksheets}, {}
+                        for ws in wb.worksheets if wanted is None or ws.title in wanted}, {}
             finally:
                 wb.close()
         from python_calamine import CalamineWorkbook
 
         with CalamineWorkbook.from_path(str(path)) as wb:
-            sheets = {n: wb.get_sheet_by_name(n) for n in wb.sheet_names}
+            sheets = {n: wb.get_sheet_by_name(n) for n in wb.sheet_names
+                      if wanted is None or n in wanted}
             return ({n: s.to_python(skip_empty_area=False) for n, s in sheets.items()},
                     {n: s.merged_cell_ranges or [] for n, s in sheets.items()})
     except Exception as exc:  # every reader has its own error types; all mean "unreadable"
@@ -245,8 +257,8 @@ def read_workbook(path: str | os.PathLike[str], engine: str = "calamine") -> Rea
     p = Path(path)
     if not p.exists():
         raise WorkbookError(f"{p}: no such file")
-    reading = Reading(p, file_sha256(p))
-    rows, merged = read_rows(p, engine)
+    reading = Reading(p, file_sha256(p), engine=engine)
+    rows, merged = read_rows(p, engine, [*L.VALUE_SHEETS, L.META])
     if L.META not in rows:
         raise WorkbookError(f"{p}: no {L.META} sheet; only workbooks made by zhibiao can be imported")
     reading.props, snapshot = L.parse_meta(rows[L.META])
@@ -255,8 +267,7 @@ def read_workbook(path: str | os.PathLike[str], engine: str = "calamine") -> Rea
         formulas = formula_cells(p, L.VALUE_SHEETS) if engine == "calamine" else {}
     except (KeyError, zipfile.BadZipFile) as exc:
         raise WorkbookError(f"{p}: not an .xlsx workbook: {exc}") from exc
-    reading.sources = _read_sources(rows.get(L.SOURCES, []))
-    ctx = _Context(reading, formulas, _region_names(reading))
+    ctx = _Context(reading, formulas, _region_names(rows))
     for sheet in (L.ANNUAL, L.TARGETS):
         if sheet in rows:
             _read_grid(ctx, sheet, rows[sheet], merged.get(sheet, []))
@@ -278,9 +289,22 @@ def _read_sources(rows: list[list[Any]]) -> dict[int, dict[str, Any]]:
     return {r + 1: {f: _get(rows[r], c) for f, c in cols.items()} for r in range(hr + 1, len(rows))}
 
 
-def _region_names(reading: Reading) -> dict[str, str]:
-    names = {_code(s.get("region_code")): str(s.get("region") or "") for s in reading.sources.values()}
-    return {k: v for k, v in names.items() if k and v}
+def _region_names(rows: dict[str, list[list[Any]]]) -> dict[str, str]:
+    """Each region code's name as most rows show it: a row whose code was altered is outvoted."""
+    from collections import Counter, defaultdict
+
+    lab = L.config()["labels"]
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for sheet in L.VALUE_SHEETS:
+        found = _header(rows.get(sheet, []), [lab["region_code"], lab["region"]])
+        if found is None:
+            continue
+        hr, cols = found
+        for row in rows[sheet][hr + 1:]:
+            code = _code(_get(row, cols[lab["region_code"]]))
+            if code:
+                votes[code][str(_get(row, cols[lab["region"]]) or "").strip()] += 1
+    return {code: c.most_common(1)[0][0] for code, c in votes.items()}
 
 
 def _code(v: Any) -> str:
@@ -319,6 +343,7 @@ def _header(rows: list[list[Any]], needed: Iterable[str]) -> tuple[int, dict[str
 
 
 def _missing_header(reading: Reading, sheet: str, rows: list[list[Any]], needed: list[str]) -> None:
+    reading.unreadable.add(sheet)
     top = {str(v).strip() for row in rows[:10] for v in row if v is not None}
     lost = "、".join(f"“{x}”" for x in needed if x not in top) or "表头"
     reading.problem(ERROR, sheet, "", "key_columns",
@@ -351,7 +376,7 @@ def _keys_ok(ctx: _Context, sheet: str, r: int, rc: str, ind: str, labels: dict[
     where = L.cell_address(r, 0)
     known = catalog.indicators()
     name = known[ind].name_zh if ind in known else None
-    region = ctx.regions.get(rc) or _gazetteer_name(rc)
+    region = ctx.regions.get(rc, "")
     if not re.fullmatch(r"[1-9]\d{5}", rc) or name is None:
         rd.problem(ERROR, sheet, where, "key_columns", f"{sheet} 第{r + 1}行的隐藏代码（{rc} / {ind}）"
                    "不是有效的地区代码和指标代码：键列被改动；请用原工作簿重新修改。")
@@ -370,15 +395,6 @@ def _keys_ok(ctx: _Context, sheet: str, r: int, rc: str, ind: str, labels: dict[
         return False
     seen[full_key] = r + 1
     return True
-
-
-def _gazetteer_name(code: str) -> str:
-    try:
-        from . import gazetteer
-
-        return gazetteer.region(code).name if gazetteer.exists(code) else ""
-    except Exception:  # the gazetteer is optional here: without it names are not checked
-        return ""
 
 
 def _no_keys(ctx: _Context, sheet: str, r: int, row: list[Any], value_cols: set[int]) -> None:
@@ -401,6 +417,7 @@ def _read_grid(ctx: _Context, sheet: str, rows: list[list[Any]], merged: list) -
     snaps = {(s.region_code, s.indicator, s.year): s for s in ctx.reading.snapshot.values()
              if s.sheet == sheet}
     for year in sorted({y for (_, _, y) in snaps} - set(parts)):
+        ctx.reading.unreadable.add(sheet)
         ctx.reading.problem(ERROR, sheet, "", "key_columns", f"工作表“{sheet}”找不到{year}年的列："
                             "年份表头被删除或改动；请用原工作簿重新修改。")
     value_cols = {c for p in parts.values() for c in p.values()}
@@ -484,6 +501,7 @@ def _value_cell(ctx: _Context, sheet: str, r: int, row: list[Any], key: Key, reg
             return
         qualifier, high = _qualifier_and_high(ctx, sheet, row, r, parts, parsed, snap, unit)
     except CellError as exc:
+        ctx.reading.unreadable.add(key)
         ctx.reading.problem(ERROR, sheet, address, "cell", f"{sheet}!{address}（{describe(item)}）：{exc}。",
                             key, region)
         return
@@ -724,8 +742,8 @@ def _filled(diff: _Diff, reading: Reading, mine: Entry, base: L.SnapshotRow | No
 
 def _cleared(diff: _Diff, reading: Reading, key: Key, base: L.SnapshotRow | None,
              theirs: Record | None, since: dict, *, force: bool, allow_delete: bool) -> None:
-    if base is None or theirs is None:
-        return  # nothing to remove: the value is not in the store
+    if base is None or theirs is None or key in reading.unreadable or base.sheet in reading.unreadable:
+        return  # nothing to remove, or a cell that could not be read (an error already says so)
     region, rep = theirs.region, diff.report
     if not allow_delete:
         rep.unchanged += 1
@@ -750,7 +768,7 @@ def _record(reading: Reading, mine: Entry, base: L.SnapshotRow | None, edited: b
         prov = Provenance(KIND_CORRECTED, reading.path.name, reviewer=reviewer,
                           sha256=reading.sha256, at=now())
     else:
-        src = reading.sources.get(base.source_row, {})
+        src = reading.source(base.source_row)
         agrees = _code(src.get("region_code")) == rc and src.get("indicator") == ind
         num = lambda v: int(v) if isinstance(v, (int, float)) and v == v else None  # noqa: E731
         prov = Provenance(KIND_EXTRACTED, str(src.get("source.file") or src.get("doc") or

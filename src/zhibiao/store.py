@@ -223,9 +223,16 @@ def default_path() -> Path:
     return Path(os.environ.get("ZHIBIAO_DB") or DEFAULT_DB)
 
 
-def open_store(path: str | os.PathLike[str] | None = None) -> "Store":
-    """Open (creating and migrating as needed) the store at *path* or the default."""
-    return Store(Path(path) if path is not None else default_path())
+def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = True) -> "Store":
+    """Open (creating and migrating as needed) the store at *path* or the default.
+
+    With ``create=False`` a missing store is a StoreError (for read-only commands).
+    """
+    target = Path(path) if path is not None else default_path()
+    if not create and not target.exists():
+        raise StoreError(f"{target}: no canonical store here (import a workbook first, "
+                         "or give --db / ZHIBIAO_DB)")
+    return Store(target)
 
 
 class Store:
