@@ -166,6 +166,24 @@ def test_cleared_cell_without_allow_delete_stays(imported: tuple[Path, Path], tm
         assert [r.value for r in kept] == [Decimal("6")]
 
 
+def test_hidden_inserted_and_deleted_rows_import_right(imported, tmp_path: Path) -> None:
+    built, db = imported
+
+    def rearrange(wb: openpyxl.Workbook) -> None:
+        ws = wb[L.ANNUAL]
+        for r in range(5, 40):
+            ws.row_dimensions[r].hidden = True      # hidden (as a filter does)
+        ws.insert_rows(12, amount=3)                # blank rows inserted
+        ws.delete_rows(ws.max_row)                  # an empty trailing row deleted
+        ws.auto_filter.ref = f"A2:{L.col_letter(ws.max_column - 1)}{ws.max_row}"
+
+    edited = edit(built, tmp_path / "e.xlsx", rearrange)
+    with open_store(db) as store:
+        report = import_workbook(edited, store, reviewer=REVIEWER)
+    assert counts(report) == {"unchanged": 99, "changed": 0, "new": 0, "removed": 0, "rejected": 0}
+    assert report.warnings == []
+
+
 def test_json_report_shape(imported: tuple[Path, Path], tmp_path: Path) -> None:
     import json
 
@@ -252,6 +270,12 @@ def alter_region_code(wb: openpyxl.Workbook) -> None:
     ws[f"A{cell.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"] = "150000"
 
 
+def value_in_inserted_row(wb: openpyxl.Workbook) -> None:
+    ws = wb[L.ANNUAL]
+    ws.insert_rows(10)
+    ws["F10"] = 5
+
+
 def range_as_text(wb: openpyxl.Workbook) -> None:
     wb[L.ANNUAL][locate(wb[L.ANNUAL], "152500", "GDP_GROWTH", 2023)] = "6-7"
 
@@ -264,6 +288,7 @@ def range_as_text(wb: openpyxl.Workbook) -> None:
     (merge_values, "merged", L.ANNUAL, True),
     (alter_key, "key_columns", L.ANNUAL, True),
     (alter_region_code, "key_columns", L.ANNUAL, True),
+    (value_in_inserted_row, "key_columns", L.ANNUAL, True),
     (range_as_text, "cell", L.ANNUAL, True),
 ])
 def test_bad_edits_are_rejected(imported, tmp_path: Path, bad, rule: str, sheet: str,

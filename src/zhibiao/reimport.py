@@ -355,7 +355,7 @@ def _get(row: list[Any], c: int) -> Any:
     return row[c] if c < len(row) else None
 
 
-def _filled(row: list[Any], cols: Iterable[int]) -> bool:
+def _any_value(row: list[Any], cols: Iterable[int]) -> bool:
     return any(_get(row, c) not in (None, "") for c in cols)
 
 
@@ -398,7 +398,7 @@ def _keys_ok(ctx: _Context, sheet: str, r: int, rc: str, ind: str, labels: dict[
 
 
 def _no_keys(ctx: _Context, sheet: str, r: int, row: list[Any], value_cols: set[int]) -> None:
-    if _filled(row, value_cols):
+    if _any_value(row, value_cols):
         ctx.reading.problem(ERROR, sheet, L.cell_address(r, min(value_cols)), "key_columns",
                             f"{sheet} 第{r + 1}行没有隐藏的地区代码和指标代码（可能是新插入的行），"
                             "其中的数值无法识别；请把数值填到已有的行中。")
