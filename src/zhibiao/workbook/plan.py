@@ -19,7 +19,7 @@ _SHEET_RANK = {L.ANNUAL: 0, L.TARGETS: 1, L.PARTIAL: 2}
 _STATUS_RANK = {"actual": 0, "estimate": 1, "target": 2}
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One fact and where it is shown."""
 
@@ -32,7 +32,7 @@ class Entry:
     behind_actual: bool = False     # an estimate hidden by an actual of the same year
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """A value cell: the fact it shows and the others that compete for it."""
 
@@ -48,7 +48,7 @@ class Cell:
         return self.primary.conflict
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One row of a grid sheet (region × indicator) or of 期中数据 (one fact)."""
 

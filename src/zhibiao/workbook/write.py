@@ -43,12 +43,11 @@ def write_workbook(facts: Sequence[Fact], path: str | os.PathLike[str], *,
     rule, message) for 校验.  Raises :class:`WorkbookError` naming the file.
     """
     path = Path(path)
-    plan = plan_workbook(list(facts))
     documents = list(documents or [])
     props = {
         "layout_version": L.LAYOUT_VERSION, "workbook_id": workbook_id or uuid.uuid4().hex,
         "revision": revision, "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "zhibiao_version": __version__, "version": __version__, "facts": len(plan.sources),
+        "zhibiao_version": __version__, "version": __version__, "facts": len(facts),
         "documents": documents_json(documents),
     }
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -56,7 +55,9 @@ def write_workbook(facts: Sequence[Fact], path: str | os.PathLike[str], *,
         path.parent.mkdir(parents=True, exist_ok=True)
         wb = xlsxwriter.Workbook(str(tmp), _options())
         try:
-            _write_all(wb, plan, props, findings or [], documents)
+            # The plan lives only inside this call, so it is freed before close() builds
+            # the comment XML, the memory peak of a large workbook.
+            _write_all(wb, plan_workbook(list(facts)), props, findings or [], documents)
         finally:
             wb.close()
         os.replace(tmp, path)
@@ -136,7 +137,8 @@ _comment_options: dict[int, dict[str, Any]] = {}
 
 def comment_options(text: str) -> dict[str, Any]:
     """Box size that shows the whole note (shared dicts: one per height)."""
-    lines = sum(max(1, math.ceil(L.display_width(t) / COMMENT_CHARS_PER_LINE))
+    # (UTF-8 bytes + chars) / 2 is the display width of ASCII and CJK text, at C speed.
+    lines = sum(max(1, math.ceil((len(t.encode()) + len(t)) / 2 / COMMENT_CHARS_PER_LINE))
                 for t in text.split("\n"))
     height = 14 + 17 * lines
     opts = _comment_options.get(height)
@@ -189,8 +191,10 @@ def _write_grid(wb: xlsxwriter.Workbook, st: Styles, grid: L.Grid, rows: list[Ro
     title = L.config()["titles"]["annual" if grid.sheet == L.ANNUAL else "targets"]
     header_row(ws, st, grid.header(), title, L.COL_REGION, _legend(st, L.FIRST_YEAR_COL),
                L.config()["legend_hint"])
+    sparks: list[tuple[str, str]] = []
     for i, row in enumerate(rows):
-        _grid_row(ws, st, grid, L.FIRST_DATA_ROW + i, row)
+        _grid_row(ws, st, grid, L.FIRST_DATA_ROW + i, row, sparks)
+    _sparklines(ws, st, sparks)
     last = L.FIRST_DATA_ROW + len(rows) - 1
     finish(ws, len(rows), grid.link_col, "A")
     if rows and grid.years:
@@ -209,21 +213,30 @@ def _labels(ws: Worksheet, st: Styles, r: int, row: Row) -> None:
     ws.write_string(r, L.COL_UNIT, row.indicator.unit, label)
 
 
-def _grid_row(ws: Worksheet, st: Styles, grid: L.Grid, r: int, row: Row) -> None:
+def _grid_row(ws: Worksheet, st: Styles, grid: L.Grid, r: int, row: Row,
+              sparks: list[tuple[str, str]]) -> None:
     _labels(ws, st, r, row)
     for cell in row.cells:
         _value_cell(ws, st, r, cell, with_qualifier=grid.sheet == L.TARGETS)
     if not row.cells:
         return
     if grid.trend_col is not None:
-        first, last = L.cell_address(r, grid.col(grid.years[0])), L.cell_address(r, grid.col(grid.years[-1]))
-        c = st.colors
-        ws.add_sparkline(r, grid.trend_col, {
-            "range": f"{first}:{last}", "markers": True, "high_point": True, "low_point": True,
-            "series_color": c["sparkline"], "high_color": c["sparkline_high"],
-            "low_color": c["sparkline_low"]})
+        first, last = grid.col(grid.years[0]), grid.col(grid.years[-1])
+        sparks.append((L.cell_address(r, grid.trend_col),
+                       f"{L.cell_address(r, first)}:{L.cell_address(r, last)}"))
     src = row.first_source_row
     write_link(ws, r, grid.link_col, f"{L.SOURCES}!A{src}", f"第{src}行", st.named("link"))
+
+
+def _sparklines(ws: Worksheet, st: Styles, sparks: list[tuple[str, str]]) -> None:
+    """All trend sparklines of a sheet as one group: one style, one XML element."""
+    if not sparks:
+        return
+    c = st.colors
+    ws.add_sparkline(0, 0, {
+        "location": [loc for loc, _ in sparks], "range": [rng for _, rng in sparks],
+        "markers": True, "high_point": True, "low_point": True, "series_color": c["sparkline"],
+        "high_color": c["sparkline_high"], "low_color": c["sparkline_low"]})
 
 
 def _value_cell(ws: Worksheet, st: Styles, r: int, cell: Cell, with_qualifier: bool) -> None:
