@@ -52,8 +52,8 @@ class Line:
         self.y0 = min(self.y0, word.y0)
         self.y1 = max(self.y1, word.y1)
 
-    def holds(self, word: Word) -> bool:
-        """Whether ``word`` sits on this line: most of its height overlaps the line's."""
+    def holds(self, word: "Word | Line") -> bool:
+        """Whether ``word`` (or a line) sits on this line: most of its height overlaps the line's."""
         overlap = min(self.y1, word.y1) - max(self.y0, word.y0)
         return overlap >= 0.5 * min(word.y1 - word.y0, self.y1 - self.y0)
 
@@ -136,16 +136,16 @@ def find_gutter(words: list[Word], width: float) -> tuple[float, float] | None:
     run = _widest_run(cover, max(1, len(words) // 20))
     if run is None:
         return None
-    # Inside the strip few words cross, keep the part the fewest cross: the
-    # ragged ends of lines must not count as gutter.
-    fewest = min(cover[run[0]:run[1]])
-    core = _widest_run(cover[run[0]:run[1]], fewest)
-    assert core is not None
-    start, end = run[0] + core[0], run[0] + core[1]
-    if end - start < MIN_GUTTER:
-        return None
-    gutter = (start + lo, end - 1 + lo)
-    return gutter if _both_sides_full(words, gutter) else None
+    # Inside that strip, keep the part the fewest words cross (ragged line
+    # ends must not count as gutter) that is still wide enough: a heading
+    # of Latin words over both columns has narrow gaps between its words.
+    inside = cover[run[0]:run[1]]
+    for limit in range(min(inside), max(inside) + 1):
+        core = _widest_run(inside, limit)
+        if core is not None and core[1] - core[0] >= MIN_GUTTER:
+            gutter = (run[0] + core[0] + lo, run[0] + core[1] - 1 + lo)
+            return gutter if _both_sides_full(words, gutter) else None
+    return None
 
 
 def _widest_run(values: list[int], limit: int) -> tuple[int, int] | None:
@@ -199,46 +199,68 @@ def _both_sides_full(words: list[Word], gutter: tuple[float, float]) -> bool:
         if max(w.y1 for w in side) - min(w.y0 for w in side) < 0.2 * height:
             return False
         if index == 0:
-            ends = sorted(w.x1 for w in side)
+            ends = sorted(line.x1 for line in group_lines(side))
             if ends[(len(ends) * 3) // 4] < gutter[0] - 3 * size:
                 return False
     return True
 
 
 def split_bands(words: list[Word], gutter: tuple[float, float]) -> list[Block]:
-    """Blocks in reading order: full-width lines cut the page into bands, each band
-    read left column first.
+    """Blocks in reading order: lines over both columns cut the page into bands,
+    each band read left column first.
+
+    A line is over both columns when a word crosses the whole gutter, or when
+    its left and right parts meet with less than half the gutter between them
+    (a heading whose words happen to leave the gutter free).
 
     >>> ws = [Word("T", 50, 500, 540, 510), Word("L", 50, 400, 280, 410),
-    ...       Word("R", 314, 400, 540, 410), Word("F", 50, 300, 540, 310)]
+    ...       Word("R", 314, 400, 540, 410), Word("F1", 50, 300, 290, 310),
+    ...       Word("F2", 294, 300, 540, 310)]
     >>> [[w.text for ln in b.lines for w in ln.words] for b in split_bands(ws, (280, 314))]
-    [['T'], ['L'], ['R'], ['F']]
+    [['T'], ['L'], ['R'], ['F1', 'F2']]
     """
-    cols: list[list[Word]] = [[], []]
+    sides: list[list[Word]] = [[], []]
     wide: list[Word] = []
     for w in words:
         side = side_of(w, gutter)
-        (wide if side < 0 else cols[side]).append(w)
-    strips = group_lines(wide)
-    for index, col in enumerate(cols):
-        for w in list(col):
-            strip = next((st for st in strips if st.holds(w)), None)
+        (wide if side < 0 else sides[side]).append(w)
+    left, right = group_lines(sides[0]), group_lines(sides[1])
+    strips = group_lines(wide) + _bridged(left, right, 0.5 * (gutter[1] - gutter[0]))
+    for col in (left, right):
+        for line in list(col):
+            strip = next((st for st in strips if st.holds(line)), None)
             if strip is not None:
-                strip.add(w)
-                col.remove(w)
+                for w in line.words:
+                    strip.add(w)
+                col.remove(line)
+    strips.sort(key=lambda st: -st.y1)
     blocks: list[Block] = []
     upper = float("inf")
     for strip in strips + [None]:
         lower = strip.y1 if strip else float("-inf")
-        for index, col in enumerate(cols):
-            inside = [w for w in col if lower < (w.y0 + w.y1) / 2 <= upper]
+        for index, col in enumerate((left, right)):
+            inside = [ln for ln in col if lower < (ln.y0 + ln.y1) / 2 <= upper]
             if inside:
-                blocks.append(Block(group_lines(inside), column=index))
+                blocks.append(Block(inside, column=index))
         if strip:
             strip.words.sort(key=lambda w: w.x0)
             blocks.append(Block([strip], column=-1))
             upper = strip.y0
     return blocks
+
+
+def _bridged(left: list[Line], right: list[Line], max_gap: float) -> list[Line]:
+    """Pairs of a left and a right line on one baseline that nearly touch, taken
+    out of ``left`` and ``right`` and returned joined: headings over the gutter."""
+    out: list[Line] = []
+    for lline in list(left):
+        for rline in right:
+            if rline.holds(lline) and rline.x0 - lline.x1 < max_gap:
+                out.append(Line.of(lline.words + rline.words))
+                left.remove(lline)
+                right.remove(rline)
+                break
+    return out
 
 
 def read_order(words: list[Word], width: float, height: float) -> list[Line]:

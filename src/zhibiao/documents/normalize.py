@@ -223,12 +223,16 @@ def wrap_width(text: str) -> int | None:
     lengths = [len(line) for line in text.split("\n") if len(line.strip()) >= 8]
     if len(lengths) < 8:
         return None
-    width, count = Counter(lengths).most_common(1)[0]
-    near = sum(1 for n in lengths if width - 1 <= n <= width)
-    return width if near >= _FULL_LINE_SHARE * len(lengths) and width == max(lengths) else None
+    width, _ = Counter(lengths).most_common(1)[0]
+    near = sum(1 for n in lengths if width - 1 <= n <= width + 1)
+    # The usual length must also be about the longest: a closing "。" may hang
+    # one past it, but a paragraph a line has many lines longer than the usual.
+    longer = sum(1 for n in lengths if n > width + 1)
+    return width if near >= _FULL_LINE_SHARE * len(lengths) and longer <= len(lengths) // 20 else None
 
 
 _BREAK_RUN = re.compile("[\n\f]+")
+_CLOSERS = "。！？：；!?:;"
 
 
 def join_lines(m: Mapped, pdf: bool) -> Mapped:
@@ -253,7 +257,11 @@ def join_lines(m: Mapped, pdf: bool) -> Mapped:
         newlines = match.group().count("\n")
         if newlines >= 2:
             return "\n"
-        wrapped = pdf if width is None else (a - (text.rfind("\n", 0, a) + 1)) >= width - 1
+        if width is None:
+            wrapped = pdf
+        else:  # a full line, unless it closes a sentence (then most likely a paragraph)
+            full = a - (text.rfind("\n", 0, a) + 1) >= width - 1
+            wrapped = full and text[a - 1] not in _CLOSERS
         return _glue(text[a - 1], text[b]) if wrapped else "\n"
 
     return rewrite(m, _BREAK_RUN, repl)
@@ -296,4 +304,8 @@ def normalize(raw: str, pdf: bool) -> Mapped:
     m = Mapped.identity(raw)
     for step in (unify_breaks, to_halfwidth, to_simplified, drop_page_furniture, collapse_spaces):
         m = step(m)
-    return join_broken_paragraphs(drop_clutter(join_lines(m, pdf=pdf)))
+    m = join_broken_paragraphs(drop_clutter(join_lines(m, pdf=pdf)))
+    return rewrite(m, _ENDS, "")
+
+
+_ENDS = re.compile(r"\A\s+|\s+\Z")

@@ -34,11 +34,18 @@ def open_pdf(path: Path) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
-        code = getattr(exc, "err_code", None)
-        if code == pdfium_c.FPDF_ERR_SUCCESS:
-            raise ReadError(f"{path}: empty PDF (no pages)") from exc
-        reason = _OPEN_ERRORS.get(code, "corrupt PDF (cannot be parsed)")
-        raise ReadError(f"{path}: {reason}") from exc
+        raise ReadError(f"{path}: {_why_not_open(path)}") from exc
+
+
+def _why_not_open(path: Path) -> str:
+    """Why PDFium refused a file.  pypdfium2 raises alike for a failed load and
+    for a document of no pages, and PDFium's last error is not reset by a
+    successful load, so load it again by hand to tell them apart."""
+    handle = pdfium_c.FPDF_LoadDocument(str(path).encode("utf-8"), None)
+    if handle:
+        pdfium_c.FPDF_CloseDocument(handle)
+        return "empty PDF (no pages)"
+    return _OPEN_ERRORS.get(pdfium_c.FPDF_GetLastError(), "corrupt PDF (cannot be parsed)")
 
 
 def read_pdf(path: Path) -> tuple[str, list[Page]]:
