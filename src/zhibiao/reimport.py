@@ -637,6 +637,7 @@ class _Diff:
     report: ImportReport
     puts: dict[Key, tuple[Record, Change]] = field(default_factory=dict)
     removes: dict[Key, Change] = field(default_factory=dict)
+    current: dict[Key, Record] = field(default_factory=dict)  # the store, read under the lock
 
 
 def import_workbook(path: str | os.PathLike[str], store: Store, *, reviewer: str | None = None,
@@ -662,7 +663,8 @@ def import_workbook(path: str | os.PathLike[str], store: Store, *, reviewer: str
             raise Rejected(report)
         for key, (record, change) in diff.puts.items():
             store.put(record, who=who, source=report.workbook, sha256=report.sha256,
-                      cell=f"{change.sheet}!{change.cell}", forced=change.forced)
+                      cell=f"{change.sheet}!{change.cell}", forced=change.forced,
+                      old=diff.current.get(key))
         for key, change in diff.removes.items():
             store.remove(key, who=who, source=report.workbook, sha256=report.sha256,
                          cell=f"{change.sheet}!{change.cell}", forced=change.forced)
@@ -678,8 +680,8 @@ def _same(a: Any, b: Any) -> bool:
 
 def _compare(reading: Reading, store: Store, report: ImportReport, *, force: bool,
              allow_delete: bool) -> _Diff:
-    diff = _Diff(report)
     current = {r.key: r for r in store.records()}
+    diff = _Diff(report, current=current)
     try:
         since = store.changed_since(int(float(reading.props.get("revision") or 0)))
     except ValueError:
@@ -787,7 +789,7 @@ def _validate(diff: _Diff, store: Store, reading: Reading) -> None:
     if not records:
         return
     cells = {key: f"{c.sheet}!{c.cell}" for key, (_, c) in diff.puts.items()}
-    history = store.records()
+    history = list(diff.current.values())
     context = [Record(e.key[0], e.region, e.key[1], e.key[2], e.key[3], e.key[4], e.value,
                       catalog.indicators()[e.key[1]].unit, e.qualifier, e.value_high)
                for e in reading.entries.values() if e.key not in diff.puts]

@@ -29,6 +29,7 @@ from .errors import StoreError
 from .facts import Fact, Key, Source, decimal_to_json
 
 DEFAULT_DB = "zhibiao.db"
+_UNREAD: Any = object()  # put() reads the old record itself unless given it
 KIND_EXTRACTED, KIND_CORRECTED = "extracted", "corrected"
 
 # Each entry migrates the schema from user_version i to i + 1; never edit one
@@ -251,6 +252,7 @@ class Store:
             raise StoreError(f"{path}: cannot open the store: {exc}") from exc
         self._in_txn = False
         self._txn_revision: int | None = None
+        self._txn_time: str | None = None
 
     # -- lifecycle -----------------------------------------------------------
     def close(self) -> None:
@@ -296,7 +298,7 @@ class Store:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: store is busy or read-only: {exc}") from exc
-        self._in_txn, self._txn_revision = True, None
+        self._in_txn, self._txn_revision, self._txn_time = True, None, None
         try:
             yield self
         except BaseException:
@@ -311,6 +313,12 @@ class Store:
         """The last committed revision (or the one being written in a transaction)."""
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
         return int(row[0])
+
+    def _now(self) -> str:
+        # One time stamp per transaction: a change set happens at one moment.
+        if self._txn_time is None:
+            self._txn_time = now()
+        return self._txn_time
 
     def _next_revision(self) -> int:
         # All writes of one transaction share one new revision.
@@ -379,9 +387,14 @@ class Store:
         return revision
 
     def put(self, record: Record, *, who: str, source: str = "", sha256: str = "",
-            cell: str = "", forced: bool = False) -> str:
-        """Insert or replace one value and log it; returns ``new``/``changed``/``unchanged``."""
-        old = self.record(record.key)
+            cell: str = "", forced: bool = False, old: "Record | None" = _UNREAD) -> str:
+        """Insert or replace one value and log it; returns ``new``/``changed``/``unchanged``.
+
+        *old*: the current record (or None) when the caller has just read it in
+        this transaction, to save a query per value on large imports.
+        """
+        if old is _UNREAD:
+            old = self.record(record.key)
         if record.same_value(old):
             return "unchanged"
         action = "new" if old is None else "changed"
@@ -392,7 +405,7 @@ class Store:
             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (*db_key(record.key), record.region, canon(record.value),
              _opt(record.value_high), record.unit, record.qualifier, p.kind, p.file, p.page,
-             p.start, p.end, p.quote, p.reviewer, p.sha256, p.at or now(), revision))
+             p.start, p.end, p.quote, p.reviewer, p.sha256, p.at or self._now(), revision))
         self._log(revision, action, record.key, old, record, who, source, sha256, cell, forced)
         return action
 
@@ -439,7 +452,7 @@ class Store:
             "status, old_value, old_qualifier, old_value_high, new_value, new_qualifier, "
             "new_value_high, source, sha256, cell, forced) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (revision, now(), who, action, *db_key(key),
+            (revision, self._now(), who, action, *db_key(key),
              None if old is None else canon(old.value), None if old is None else old.qualifier,
              None if old is None else _opt(old.value_high),
              None if new is None else canon(new.value), None if new is None else new.qualifier,
