@@ -36,7 +36,7 @@ class Frame:
     sentence_starts: tuple[int, ...]
 
     def section_at(self, pos: int) -> Section:
-        i = bisect_right([s.start for s in self.sections], pos) - 1
+        i = bisect_right(self.sections, pos, key=lambda s: s.start) - 1
         return self.sections[max(i, 0)]
 
     def sentence_at(self, text: str, pos: int) -> tuple[int, int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 
 from .. import catalog
 from . import numbers
@@ -31,6 +32,8 @@ class Lexicon:
     concepts: dict[str, Concept]
     mention_re: re.Pattern[str]  # group name = concept index "c<i>"
     group_concepts: dict[str, Concept]
+    mention_starts: re.Pattern[str]  # any character a name can start with
+    mention_by_char: dict[str, re.Pattern[str]]  # the names that can start with it
     quantity_re: re.Pattern[str]
     qualifiers_before: dict[str, str]
     qualifiers_after: dict[str, str]
@@ -42,7 +45,7 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-def _concepts() -> tuple[dict[str, Concept], str, dict[str, Concept]]:
+def _concepts() -> tuple[dict[str, Concept], list[tuple[str, str]], dict[str, Concept]]:
     concepts: dict[str, Concept] = {}
     parts: list[tuple[int, str, str]] = []
     groups: dict[str, Concept] = {}
@@ -57,15 +60,27 @@ def _concepts() -> tuple[dict[str, Concept], str, dict[str, Concept]]:
             # split on top-level '|' only: patterns use (?:…|…) groups inside
             parts.append((i, f"c{i}_{j}", pattern))
     merged = _merge_top_level(parts)
-    alternation = []
+    alternatives = []
     for i, name, pattern in sorted(merged, key=lambda p: -_literal_length(p[2])):
         groups[name] = list(concepts.values())[i]
-        alternation.append(f"(?P<{name}>{pattern})")
-    body = "|".join(alternation)
-    starts = first_chars(body)
-    if starts:  # a cheap guard: most positions of a report start no name at all
-        body = "(?=[" + "".join(re.escape(ch) for ch in sorted(starts)) + "])(?:" + body + ")"
-    return concepts, body, groups
+        alternatives.append((name, pattern))
+    return concepts, alternatives, groups
+
+
+def _by_first_char(alternatives: list[tuple[str, str]]) -> dict[str, re.Pattern[str]]:
+    """One small alternation per first character, longest names first.
+
+    Trying only the names that can start at a position, instead of all of them
+    everywhere, is what makes scanning a report fast.
+    """
+    by_char: dict[str, list[str]] = {}
+    for name, pattern in alternatives:
+        chars = first_chars(pattern)
+        if not chars:
+            raise ValueError(f"templates/extraction/concepts.csv: {pattern!r} can start with any character")
+        for ch in chars:
+            by_char.setdefault(ch, []).append(f"(?P<{name}>{pattern})")
+    return {ch: re.compile("|".join(alts)) for ch, alts in by_char.items()}
 
 
 def _merge_top_level(parts: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
@@ -152,15 +167,39 @@ def _quantity_pattern() -> str:
 @lru_cache(maxsize=None)
 def lexicon() -> Lexicon:
     """The compiled vocabulary (cached)."""
-    concepts, mention, groups = _concepts()
+    concepts, alternatives, groups = _concepts()
+    mention = "|".join(f"(?P<{name}>{pattern})" for name, pattern in alternatives)
+    by_char = _by_first_char(alternatives)
+    starts = re.compile("[" + "".join(re.escape(ch) for ch in sorted(by_char)) + "]")
     quals = catalog.read_csv("extraction/qualifiers.csv")
     by_pos = {pos: {r["word"]: r["qualifier"] for r in quals if r["position"] == pos}
               for pos in ("before", "after", "inner")}
     cues: dict[str, list[tuple[re.Pattern[str], str]]] = {}
     for row in catalog.read_csv("extraction/cues.csv"):
         cues.setdefault(row["kind"], []).append((re.compile(row["pattern"]), row.get("value") or ""))
-    return Lexicon(concepts, re.compile(mention), groups, re.compile(_quantity_pattern()),
+    return Lexicon(concepts, re.compile(mention), groups, starts, by_char, re.compile(_quantity_pattern()),
                    by_pos["before"], by_pos["after"], by_pos["inner"], cues)
+
+
+def iter_mentions(text: str) -> Iterator[tuple[int, int, Concept]]:
+    """Every name of a concept in text: leftmost, then longest, never overlapping.
+
+    >>> [(s, e, c.name) for s, e, c in iter_mentions("全年原煤产量1.37亿吨，外送煤7560万吨")]
+    [(2, 6, 'COAL'), (13, 16, 'COAL_PART')]
+    """
+    lex = lexicon()
+    pos, n = 0, len(text)
+    while pos < n:
+        hit = lex.mention_starts.search(text, pos)
+        if hit is None:
+            return
+        start = hit.start()
+        m = lex.mention_by_char[text[start]].match(text, start)
+        if m:
+            yield start, m.end(), lex.group_concepts[m.lastgroup or ""]
+            pos = m.end()
+        else:
+            pos = start + 1
 
 
 def first_cue(kind: str, text: str) -> tuple[re.Match[str], str] | None:

@@ -171,6 +171,7 @@ def multipliers() -> dict[str, Decimal]:
     return dict(sorted(((r["word"], Decimal(r["factor"])) for r in rows), key=lambda kv: -len(kv[0])))
 
 
+@lru_cache(maxsize=4096)
 def split_unit(text: str) -> tuple[Decimal, Unit] | None:
     """A printed unit with its multiplier as (scale, Unit); None if unknown.
 

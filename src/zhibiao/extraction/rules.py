@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from .. import catalog
 from .context import Frame, clause_start, months_in, year_in
-from .lexicon import Concept, first_cue, last_cue, lexicon
+from .lexicon import Concept, first_cue, iter_mentions, last_cue, lexicon
 from .numbers import convert, split_unit
 
 MAX_GAP = 40  # characters between an indicator's name and its value
@@ -61,14 +61,8 @@ class Candidate:
 
 def find_mentions(text: str, issuer_level: str | None) -> list[Mention]:
     """Every name of a concept in text, leftmost-longest, blockers included."""
-    lex = lexicon()
-    out = []
-    for m in lex.mention_re.finditer(text):
-        concept = lex.group_concepts[m.lastgroup or ""]
-        if concept.issuer_levels and issuer_level not in concept.issuer_levels:
-            continue
-        out.append(Mention(m.start(), m.end(), concept))
-    return out
+    return [Mention(start, end, concept) for start, end, concept in iter_mentions(text)
+            if not concept.issuer_levels or issuer_level in concept.issuer_levels]
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -224,6 +218,7 @@ def _respectively(text: str, quantities: list[Quantity]) -> tuple[list[_Link], s
     """
     links: list[_Link] = []
     taken: set[int] = set()
+    q_starts = [q.start for q in quantities]
     for fb in re.finditer("分别", text):
         head_from = clause_start(text, fb.start())
         items_text = text[head_from:fb.start()]
@@ -232,7 +227,7 @@ def _respectively(text: str, quantities: list[Quantity]) -> tuple[list[_Link], s
         for rx, expansion in lexicon().cues.get("list_expand", []):
             items_text = rx.sub(expansion, items_text)
         items = [s for s in re.split(r"[、和与及]", items_text) if s]
-        after = [q for q in quantities if fb.end() <= q.start and q.start - fb.end() <= 40]
+        after = quantities[bisect_left(q_starts, fb.end()):bisect_left(q_starts, fb.end() + 41)]
         chain = _list_values(text, fb.end(), after)
         if len(items) < 2 or len(chain) != len(items):
             continue
