@@ -15,6 +15,7 @@ from .lexicon import first_cue, last_cue, lexicon
 _SENTENCE_END = re.compile(r"[。！？!?\n]+")
 _CLAUSE_SEP = "，,；;：:。\n"
 _YEAR = re.compile(r"(?<![\d—\-–~至])((?:19|20)\d\d)\s*年(?!代|以来|起|前后|[—\-–~至])")
+_COMPARED = re.compile(r"(?:较|比|同比|相比)$")
 _HEADING = re.compile(r"^\s*(?:#+\s*|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+部分)")
 
 
@@ -177,14 +178,19 @@ def year_in(text: str, section: Section, doc_year: int) -> int | None:
     (2030, None, None)
     >>> year_in("常住人口由上年729万人增加到", s, 2024), year_in("“十四五”批复的基地", s, 2026)
     (None, None)
+    >>> year_in("2023年初列入项目，较去年增长55%；预计拉动", s, 2023)
+    2023
     """
     best: tuple[int, int] | None = None  # (end offset, year)
     for m in _YEAR.finditer(text):
-        best = (m.end(), int(m.group(1)))
+        if not _COMPARED.search(text, 0, m.start()):
+            best = (m.end(), int(m.group(1)))
     for kind in ("year_relative", "year_plan"):
         hit = last_cue(kind, text)
-        if hit and kind == "year_relative" and hit[0].end() < len(text) and text[hit[0].end()].isdigit():
-            continue  # 由上年729万人增加到…: 上年 belongs to 729, not to what follows
+        if hit and kind == "year_relative" and (
+                hit[0].end() < len(text) and text[hit[0].end()].isdigit()  # 由上年729万人: 上年 is 729's
+                or _COMPARED.search(text, 0, hit[0].start())):  # 较去年增长: a base, not the period
+            continue
         if hit and (best is None or hit[0].end() > best[0]):
             m, value = hit
             if kind == "year_plan":
