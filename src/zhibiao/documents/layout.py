@@ -42,15 +42,14 @@ class Line:
 
     @classmethod
     def of(cls, words: list[Word]) -> "Line":
-        line = cls(list(words))
-        line.y0 = min(w.y0 for w in words)
-        line.y1 = max(w.y1 for w in words)
-        return line
+        return cls(list(words), False, min(w.y0 for w in words), max(w.y1 for w in words))
 
     def add(self, word: Word) -> None:
         self.words.append(word)
-        self.y0 = min(self.y0, word.y0)
-        self.y1 = max(self.y1, word.y1)
+        if word.y0 < self.y0:
+            self.y0 = word.y0
+        if word.y1 > self.y1:
+            self.y1 = word.y1
 
     def holds(self, word: "Word | Line") -> bool:
         """Whether ``word`` (or a line) sits on this line: most of its height overlaps the line's."""
@@ -94,14 +93,25 @@ def group_lines(words: list[Word]) -> list[Line]:
     []
     """
     lines: list[Line] = []
-    for word in sorted(words, key=lambda w: -w.y1):
-        if lines and lines[-1].holds(word):
-            lines[-1].add(word)
+    line: Line | None = None
+    for word in sorted(words, key=_top_first):
+        if line is not None and line.holds(word):
+            line.add(word)
         else:
-            lines.append(Line.of([word]))
+            line = Line([word], False, word.y0, word.y1)
+            lines.append(line)
     for line in lines:
-        line.words.sort(key=lambda w: w.x0)
+        if len(line.words) > 1:
+            line.words.sort(key=_left_first)
     return lines
+
+
+def _top_first(w: Word) -> float:
+    return -w.y1
+
+
+def _left_first(w: Word) -> float:
+    return w.x0
 
 
 def find_gutter(words: list[Word], width: float) -> tuple[float, float] | None:
@@ -199,10 +209,25 @@ def _both_sides_full(words: list[Word], gutter: tuple[float, float]) -> bool:
         if max(w.y1 for w in side) - min(w.y0 for w in side) < 0.2 * height:
             return False
         if index == 0:
-            ends = sorted(line.x1 for line in group_lines(side))
+            ends = sorted(_line_ends(side))
             if ends[(len(ends) * 3) // 4] < gutter[0] - 3 * size:
                 return False
     return True
+
+
+def _line_ends(words: list[Word]) -> list[float]:
+    """Where each line of ``words`` ends, lines told apart by their baselines
+    rounded to a point (enough for a margin test, and cheap).
+
+    >>> _line_ends([Word("a", 0, 10, 5, 20), Word("b", 6, 10.2, 50, 20), Word("c", 0, 0, 9, 9)])
+    [50, 9]
+    """
+    ends: dict[int, float] = {}
+    for w in words:
+        key = round(w.y0)
+        if w.x1 > ends.get(key, float("-inf")):
+            ends[key] = w.x1
+    return list(ends.values())
 
 
 def split_bands(words: list[Word], gutter: tuple[float, float]) -> list[Block]:
@@ -251,15 +276,24 @@ def split_bands(words: list[Word], gutter: tuple[float, float]) -> list[Block]:
 
 def _bridged(left: list[Line], right: list[Line], max_gap: float) -> list[Line]:
     """Pairs of a left and a right line on one baseline that nearly touch, taken
-    out of ``left`` and ``right`` and returned joined: headings over the gutter."""
+    out of ``left`` and ``right`` and returned joined: headings over the gutter.
+
+    Both lists run top to bottom, so one pass over each finds the pairs.
+    """
     out: list[Line] = []
-    for lline in list(left):
-        for rline in right:
+    pairs: list[tuple[Line, Line]] = []
+    j = 0
+    for lline in left:
+        while j < len(right) and right[j].y0 > lline.y1:
+            j += 1  # wholly above this left line, so above every later one too
+        for rline in right[j:j + 3]:
             if rline.holds(lline) and rline.x0 - lline.x1 < max_gap:
-                out.append(Line.of(lline.words + rline.words))
-                left.remove(lline)
-                right.remove(rline)
+                pairs.append((lline, rline))
                 break
+    for lline, rline in pairs:
+        out.append(Line.of(lline.words + rline.words))
+        left.remove(lline)
+        right.remove(rline)
     return out
 
 

@@ -30,8 +30,8 @@ class Mapped:
         >>> list(m.starts), list(m.ends)
         ([0, 1], [1, 2])
         """
-        n = len(raw)
-        return cls(raw, array("I", range(n)), array("I", range(1, n + 1)))
+        offsets = array("I", range(len(raw) + 1))
+        return cls(raw, offsets[:-1], offsets[1:])
 
     def spans(self) -> list[tuple[int, int]]:
         """The raw range of each character (for tests and debugging)."""

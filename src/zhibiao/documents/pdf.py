@@ -115,7 +115,8 @@ def _words(textpage: pdfium.PdfTextPage, text: str, left: float, bottom: float) 
     words: list[Word] = []
     for match in _WORD.finditer(text):
         a, b = match.span()
-        first, last = box(a), box(b - 1)
+        first = box(a)
+        last = box(b - 1) if b - a > 1 else first
         if last[0] < first[0] or last[3] < first[1] or last[1] > first[3]:
             words.extend(_split_word(box, text, a, b, left, bottom))
             continue
