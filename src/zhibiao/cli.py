@@ -84,34 +84,36 @@ def _fail_if_any(failures: list[tuple[Path, str]]) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The workbook to write (.xlsx).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="The workbook to write (.xlsx), or a folder with --by region.")
+@click.option("--by", type=click.Choice(["region"]), help="One workbook per region, in the folder --output.")
+@click.option("--jobs", type=int, help="Worker processes (default: all cores).")
 @click.option("--region", help="Region code (or name) of the reports, when the text does not say.")
 @click.option("--year", type=int, help="Year the reports were given in, when the text does not say.")
-def build(paths: tuple[Path, ...], output: Path, region: str | None, year: int | None) -> None:
-    """Read and extract reports (files or folders) and fill one standard workbook.
+def build(paths: tuple[Path, ...], output: Path, by: str | None, jobs: int | None,
+          region: str | None, year: int | None) -> None:
+    """Read and extract reports (files or folders) and fill the standard workbook(s).
 
-    Files that fail are listed at the end and the exit code is 1; the workbook
-    holds the facts of the others.
+    A progress bar shows files done, facts found and errors (plain log lines
+    when not on a terminal). Files that fail are listed at the end and the
+    exit code is 1; the workbooks hold the facts of the others.
 
     Example:
 
         zhibiao build samples/ -o workbooks/samples.xlsx
     """
-    from .reports import build_workbook
+    from .build import build_workbooks, console_progress
 
-    with click.progressbar(length=1, label="reading", file=sys.stderr) as bar:
-        def on_file(path: Path, n: int, error: str | None) -> None:
-            bar.label = f"{path.name}: {n} facts" + (" (failed)" if error else "")
-            bar.render_progress()
-
-        try:
-            run = build_workbook(paths, output, region=region, year=year, on_file=on_file)
-        except ZhibiaoError as exc:
-            raise click.ClickException(str(exc)) from exc
-        bar.update(1)
-    click.echo(f"{len(run.facts)} facts from {run.files - len(run.failures)} of {run.files} files → {output}",
+    try:
+        report = build_workbooks(list(paths), output, by=by, jobs=jobs, region=region, year=year,
+                                 progress=console_progress())
+    except ZhibiaoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for path in report.outputs:
+        click.echo(f"wrote {path}", err=True)
+    click.echo(f"{report.facts} facts from {report.files - len(report.failures)} of {report.files} files",
                err=True)
-    _fail_if_any(run.failures)
+    _fail_if_any(report.failures)
 
 
 @cli.command()
@@ -223,3 +225,35 @@ def history(db: Path | None, region: str | None, indicator: str | None, year: in
         raise click.ClickException(str(exc)) from exc
     for entry in entries:
         click.echo(str(entry))
+
+
+@cli.command()
+@click.argument("facts_file", type=click.Path(exists=True, path_type=Path))
+@click.option("--template", type=click.Path(exists=True, path_type=Path), required=True,
+              help="A clerk's workbook with {{INDICATOR|REGION|YEAR}} markers or zb.* names.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The filled workbook.")
+@click.option("--blank-missing", is_flag=True, help="Empty the markers that have no value instead of keeping them.")
+def fill(facts_file: Path, template: Path, output: Path, blank_missing: bool) -> None:
+    """Fill a clerk's own template from facts (JSON Lines), keeping its formatting.
+
+    Markers that name no known indicator or region, and markers with no value,
+    are reported by cell address (exit code 1).
+
+    Example:
+
+        zhibiao fill facts.jsonl --template templates/example_template.xlsx -o out.xlsx
+    """
+    from .facts import read_jsonl
+    from .workbook.fill import fill_template
+
+    try:
+        with open(facts_file, encoding="utf-8") as fh:
+            facts = read_jsonl(fh)
+        report = fill_template(facts, template, output, blank_missing=blank_missing)
+    except (ZhibiaoError, ValueError, KeyError) as exc:
+        raise click.ClickException(f"{facts_file}: {exc}") from exc
+    for line in report.lines():
+        click.echo(line)
+    click.echo(f"{len(report.filled)} cells filled → {output}", err=True)
+    if not report.ok:
+        sys.exit(1)

@@ -103,19 +103,3 @@ def page_texts(document) -> list[tuple[int | None, str]]:
         pos += len(line) + 1
     return [(page, "\n".join(lines)) for page, lines in out]
 
-
-def build_workbook(paths: Iterable[str | Path], output: str | Path, *, region: str | None = None,
-                   year: int | None = None,
-                   on_file: Callable[[Path, int, str | None], None] | None = None) -> ExtractRun:
-    """Extract every report and write one standard workbook of all their facts."""
-    import hashlib
-
-    from .workbook.write import write_workbook
-
-    run = extract_many(paths, region=region, year=year, on_file=on_file)
-    failed = {p for p, _ in run.failures}
-    documents = [{"name": p.name, "pages": None,
-                  "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
-                 for p in report_files(paths) if p not in failed]
-    write_workbook(run.facts, output, documents=documents)
-    return run
