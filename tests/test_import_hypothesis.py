@@ -70,3 +70,21 @@ def test_exact_decimals_survive_the_workbook(tmp_path: Path, seed_facts: list) -
         export(store, "xlsx", tmp_path / "b.xlsx")
         report = import_workbook(tmp_path / "b.xlsx", store, reviewer="张三")
     assert (report.unchanged, report.changed) == (4, 0)
+
+
+decimals_15 = st.decimals(min_value=-10**9, max_value=10**9, places=4, allow_nan=False,
+                          allow_infinity=False)
+
+
+@given(decimals_15)
+def test_parse_cell_reads_numbers_and_typed_text_exactly(value: Decimal) -> None:
+    from zhibiao.reimport import parse_cell
+
+    assert parse_cell(float(value)).value == value            # a number cell
+    plain = format(value, "f")
+    assert parse_cell(plain).value == value                   # typed as text
+    width = plain.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789.-"})
+    assert parse_cell(width).value == value                   # full-width digits
+    grouped = f"{value:,f}"
+    assert parse_cell(grouped).value == value                 # thousands separators
+    assert parse_cell(f"约{plain}%", "%").value == value and parse_cell(f"约{plain}", "%").qualifier == "approx"
