@@ -7,6 +7,7 @@ in the next line.  Keeping this pure lets tests build pages from numbers.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from statistics import median
 from typing import NamedTuple
@@ -322,13 +323,14 @@ def read_order(words: list[Word], width: float, height: float) -> list[Line]:
 def mark_paragraphs(blocks: list[Block]) -> None:
     """Set ``soft`` on each body line whose paragraph goes on in the next line.
 
-    A line ends its paragraph when it stops short of its column's right edge,
-    when the next line is indented, or when a wider gap than usual follows.
-    A strip over both columns is a paragraph of its own.
+    A line ends its paragraph when it stops short of its column's right edge
+    (see :func:`_reaches_edge`), when the next line is indented, or when a
+    wider gap than usual follows.  A strip over both columns is a paragraph
+    of its own.
 
-    >>> body = [Line([Word("x" * 9, 0, y, 90, y + 10)]) for y in (60, 45, 30)]
-    >>> body.append(Line([Word("end", 0, 15, 30, 25)]))
-    >>> body.append(Line([Word("new", 10, 0, 90, 10)]))
+    >>> body = [Line.of([Word("x" * 9, 0, y, 90, y + 10)]) for y in (60, 45, 30)]
+    >>> body.append(Line.of([Word("end", 0, 15, 30, 25)]))
+    >>> body.append(Line.of([Word("new", 10, 0, 90, 10)]))
     >>> mark_paragraphs([Block(body)])
     >>> [ln.soft for ln in body]
     [True, True, True, False, True]
@@ -344,14 +346,45 @@ def mark_paragraphs(blocks: list[Block]) -> None:
         if block.column < 0:
             line.soft = False
             continue
-        right = edges[block.column][1]
-        line.soft = line.x1 >= right - 1.5 * size
+        line.soft = _reaches_edge(line, edges[block.column][1], size, nline)
         if nline is None or nblock is None:
+            continue
+        if nline.words[0].text[0] in _CLOSERS:
+            line.soft = True  # no paragraph starts with a comma
             continue
         if nblock.column >= 0 and nline.x0 > edges[nblock.column][0] + 0.8 * size:
             line.soft = False  # the next line is indented: a new paragraph
         if nblock is block and (line.y0 - nline.y1) > gap + 0.6 * size:
             line.soft = False
+
+
+_OPENERS = "“‘《（(【「『〈"
+_CLOSERS = "”’》）)】」』〉，。、；：！？,.;:!?%"
+# What a line break may not split: opening marks, a Latin word or number (or
+# else one character), closing marks.
+_CHUNK = re.compile(f"[{_OPENERS}]*(?:[A-Za-z0-9.%/+_:~—–-]+|.)[{_CLOSERS}]*")
+
+
+def _reaches_edge(line: Line, right: float, size: float, nline: Line | None) -> bool:
+    """Whether ``line`` is full: the next line's first unbreakable piece (a
+    number, a quoted character) would not have fitted in the room left.
+
+    >>> ln = Line.of([Word("一二三", 0, 0, 80, 10)])
+    >>> nxt = Line.of([Word("“2023年", 0, -15, 60, -5)])
+    >>> _reaches_edge(ln, 100, 10, None), _reaches_edge(ln, 100, 10, nxt)
+    (False, True)
+    """
+    room = right - line.x1
+    if line.words[-1].text[-1] in _CLOSERS:
+        room -= 0.7 * size  # a tight box of "，" or "。" ends well before its advance
+    need = size
+    if nline is not None:
+        word = nline.words[0]
+        match = _CHUNK.match(word.text)
+        chunk = match.group() if match else word.text[:1]
+        need = (word.x1 - word.x0 if chunk == word.text
+                else sum(0.55 * size if ch.isascii() else size for ch in chunk))
+    return room < need + 0.6 * size
 
 
 def _column_edges(blocks: list[Block]) -> dict[int, tuple[float, float]]:

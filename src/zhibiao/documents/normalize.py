@@ -231,6 +231,8 @@ def wrap_width(text: str) -> int | None:
     return width if near >= _FULL_LINE_SHARE * len(lengths) and longer <= len(lengths) // 20 else None
 
 
+# A line that starts a heading or a list item: never the tail of a sentence.
+_HEADING_START = re.compile(r"[#一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]\D|第[一二三四五六七八九十百\d]+[章节部分条]|[#*>-]")
 _BREAK_RUN = re.compile("[\n\f]+")
 _CLOSERS = "。！？：；!?:;"
 
@@ -246,6 +248,8 @@ def join_lines(m: Mapped, pdf: bool) -> Mapped:
     '全区率先。\n下一段续完。'
     >>> join_lines(Mapped.identity("标题\n正文。\n\n\n下一段"), pdf=False).text
     '标题\n正文。\n下一段'
+    >>> join_lines(Mapped.identity("满行的一句话。\n（二）下一节"), pdf=True).text
+    '满行的一句话。\n（二）下一节'
     """
     text = m.text
     width = None if pdf else wrap_width(text)
@@ -257,6 +261,8 @@ def join_lines(m: Mapped, pdf: bool) -> Mapped:
         newlines = match.group().count("\n")
         if newlines >= 2:
             return "\n"
+        if text[a - 1] in _CLOSERS and _HEADING_START.match(text, b):
+            return "\n"  # a full line closed its sentence and a heading follows
         if width is None:
             wrapped = pdf
         else:  # a full line, unless it closes a sentence (then most likely a paragraph)
@@ -267,8 +273,6 @@ def join_lines(m: Mapped, pdf: bool) -> Mapped:
     return rewrite(m, _BREAK_RUN, repl)
 
 
-# A line that starts a heading or a list item: never the tail of a sentence.
-_HEADING_START = re.compile(r"[#一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]\D|第[一二三四五六七八九十百\d]+[章节部分条]|[#*>-]")
 _OPEN_END = re.compile("[\u4e00-\u9fff0-9A-Za-z%]")
 # A paragraph this long that ends without punctuation was cut mid-sentence;
 # headings are shorter.
