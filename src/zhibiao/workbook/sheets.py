@@ -184,17 +184,19 @@ def write_sources(wb: Workbook, st: Styles, plan: Plan) -> None:
     header_row(ws, st, [c["header"] for c in specs], L.config()["titles"]["sources"])
     text, wrap, link = st.named("text"), st.named("wrap"), st.named("link")
     cell_col = L.SOURCE_FIELDS.index("cell")
-    for i, e in enumerate(plan.sources):
+    string_fmt = [wrap if f == "source.quote" else text for f in L.SOURCE_FIELDS]
+    for i, e in enumerate(plan.sources):  # the largest sheet: keep the per-cell path short
         r = L.FIRST_DATA_ROW + i
         for col, v in enumerate(source_cells(e)):
-            if col == cell_col and e.cell:
-                write_link(ws, r, col, f"{e.sheet}!{e.cell}", v, link)
-            elif isinstance(v, Decimal):
-                write_number(ws, r, col, v, st.value(decimals(v), unlocked=False))
-            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            if v.__class__ is str:
+                if col == cell_col and e.cell:
+                    write_link(ws, r, col, f"{e.sheet}!{e.cell}", v, link)
+                elif v:
+                    ws.write_string(r, col, v, string_fmt[col])
+            elif v.__class__ is Decimal:
+                ws.write_number(r, col, float(v), st.value(decimals(v), unlocked=False))
+            elif v is not None:  # int or float fields: row, year, page, offsets, confidence
                 ws.write_number(r, col, v, text)
-            elif v is not None and v != "":
-                ws.write_string(r, col, str(v), wrap if L.SOURCE_FIELDS[col] == "source.quote" else text)
     # Print what a clerk checks (up to the page); machine fields stay on screen only.
     printed = L.SOURCE_FIELDS.index(L.config()["print_sources_through"])
     finish(ws, len(plan.sources), len(specs) - 1, "A:" + L.col_letter(len(specs) - 1), printed)
