@@ -155,3 +155,75 @@ def test_validate_workbook_fills_the_findings_sheet(tmp_path, seed_facts: list) 
     with open_store(tmp_path / "z.db") as store:  # still a workbook the importer reads
         with pytest.raises(Exception, match="abc"):
             import_workbook(book, store, reviewer="张三")
+
+
+POOLS = {  # values near each field's constraints, valid and not
+    "qualifier": ["range", "eq", "approx", "bad"], "value_high": [None, 5, 5.5, "5", True],
+    "kind": ["corrected", "extracted", "x"], "reviewer": ["", "张三", 3],
+    "sha256": ["", "0" * 64, "zz"], "at": ["", "2026-01-01"], "file": ["", "a.txt", None],
+    "months": [None, "1-6", "13-2", ""], "year": [2024, 1900, 2024.0, True, "2024"],
+    "region_code": ["152500", "15250", 152500], "status": ["actual", "target", "plan"],
+    "value": [1, 1.5, "1", None, True], "page": [None, 0, 1, 1.0, False], "revision": [0, -1, 1.0],
+    "confidence": [0, 1, 1.5, True], "unit": ["", "%"], "quote": ["", 5],
+}
+
+
+def _json_values():
+    from hypothesis import strategies as st
+
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 2200), st.floats(allow_nan=False),
+                        st.sampled_from(["", "152500", "1-6", "GDP", "gdp", "x", "%"]))
+    return st.one_of(scalars, st.dictionaries(st.sampled_from(["file", "page", "kind", "x"]),
+                                              scalars, max_size=3))
+
+
+def test_fast_check_agrees_with_jsonschema(seed_facts: list) -> None:
+    """FastCheck is an optimisation only: on any instance it answers as jsonschema does."""
+    import jsonschema
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from zhibiao import catalog
+    from zhibiao.validation import FastCheck
+
+    bases = {"fact": [f.to_dict() for f in seed_facts[:20]],
+             "canonical": [Record.from_fact(f).to_dict() for f in seed_facts[:20]]}
+    checks = {name: (FastCheck(catalog.schema(name)), jsonschema.Draft202012Validator(catalog.schema(name)))
+              for name in bases}
+    assert all(fast.simple for fast, _ in checks.values())
+    nested = {"fact": "source", "canonical": "provenance"}
+
+    @settings(max_examples=1500, deadline=None)
+    @given(st.sampled_from(sorted(bases)), st.integers(0, 19),
+           st.lists(st.tuples(st.booleans(), st.booleans()), max_size=4), st.data())
+    def agree(name, i, edits, data) -> None:
+        record = json_copy(bases[name][i])
+        for inner, delete in edits:
+            target = record[nested[name]] if inner and isinstance(record.get(nested[name]), dict) else record
+            key = data.draw(st.sampled_from(sorted(target) + ["extra"]))
+            if delete:
+                target.pop(key, None)
+            else:
+                target[key] = data.draw(st.sampled_from(POOLS[key]) if key in POOLS else _json_values())
+        fast, full = checks[name]
+        assert fast.valid(record) == full.is_valid(record)
+
+    agree()
+
+
+def json_copy(d):
+    import json
+
+    return json.loads(json.dumps(d))
+
+
+def test_fast_check_memo_tells_true_from_one(seed_facts: list) -> None:
+    from zhibiao import catalog
+    from zhibiao.validation import FastCheck
+
+    fast = FastCheck(catalog.schema("canonical"))
+    record = Record.from_fact(seed_facts[0]).to_dict()
+    assert fast.valid({**record, "value": 1})
+    assert not fast.valid({**record, "value": True})  # JSON Schema: a boolean is not a number
+    assert not fast.valid({**record, "qualifier": "range"})  # range needs value_high
+    assert fast.valid({**record, "qualifier": "range", "value_high": record["value"] + 1})
