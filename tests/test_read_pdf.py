@@ -269,3 +269,19 @@ def test_real_pdfs_without_indicators_read(shared_dir, name):
     assert len(doc.pages) == len(pdfium.PdfDocument(path))
     assert len(doc.text) > 500
     assert re.search(r"[\u4e00-\u9fff]{6}", doc.text)
+
+
+def test_table_rows_keep_their_lines_and_cells(shared_dir):
+    doc = read_document(shared_dir / "corpus" / "pdf" / "bond_prospectus_p251.pdf")
+    lines = doc.text.split("\n")
+    assert "7杭州银行\t109,000.00\t32,690.00\t76,310.00" in lines
+    assert "11上海银行盐城分行\t46,265.00\t46,265.00\t0.00" in lines
+    assert "截至2023年3月末，发行人各类授信额度总额达372.53亿元，其中已使用额度252.06亿元，" \
+           "尚未使用的授信额度为120.47亿元。" in lines
+
+
+def test_tex_hyphen_between_digits_is_a_dash(shared_dir):
+    doc = read_document(shared_dir / "corpus" / "pdf" / "govdoc_notice_2019_860.pdf")
+    assert "\u00ad" in doc.raw
+    assert "《国务院关于印发社会信用体系建设规划纲要（2014-2020年）的通知》" in doc.text
+    assert doc.text.startswith("发展改革委办公厅\n")

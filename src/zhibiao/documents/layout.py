@@ -352,10 +352,28 @@ def mark_paragraphs(blocks: list[Block]) -> None:
         if nline.words[0].text[0] in _CLOSERS:
             line.soft = True  # no paragraph starts with a comma
             continue
+        if _tabular(line, size) or _tabular(nline, size):
+            line.soft = False  # a table row is a line of its own
         if nblock.column >= 0 and nline.x0 > edges[nblock.column][0] + 0.8 * size:
             line.soft = False  # the next line is indented: a new paragraph
         if nblock is block and (line.y0 - nline.y1) > gap + 0.6 * size:
             line.soft = False
+
+
+def _tabular(line: Line, size: float) -> bool:
+    """Whether wide gaps part the words of ``line``: a row of table cells.
+
+    >>> _tabular(Line.of([Word("1", 0, 0, 5, 10), Word("工商银行", 35, 0, 75, 10)]), 10)
+    True
+    >>> _tabular(Line.of([Word("支行", 0, 0, 20, 10), Word("330.3", 33, 0, 60, 10),
+    ...                   Word("256.3", 73, 0, 100, 10)]), 10)
+    True
+    >>> _tabular(Line.of([Word("PM", 0, 0, 12, 10), Word("2.5", 15, 0, 30, 10)]), 10)
+    False
+    """
+    gaps = [b.x0 - a.x1 for a, b in zip(line.words, line.words[1:])]
+    # A justified line stretches its spaces a little; cells stand further apart.
+    return any(g > 2.5 * size for g in gaps) or sum(g > 1.2 * size for g in gaps) >= 2
 
 
 _OPENERS = "“‘《（(【「『〈"
@@ -414,7 +432,9 @@ def render(lines: list[Line], page_text: str) -> str:
     >>> t = "ab cd\r\nef"
     >>> ws = [Word("ab", 0, 10, 20, 20, 0, 2), Word("cd", 25, 10, 45, 20, 3, 5),
     ...       Word("ef", 0, 0, 20, 10, 7, 9)]
-    >>> render([Line(ws[:2], soft=True), Line(ws[2:])], t)
+    >>> first, second = Line.of(ws[:2]), Line.of(ws[2:])
+    >>> first.soft = True
+    >>> render([first, second], t)
     'ab cd\nef\n\n'
     """
     out: list[str] = []
@@ -422,20 +442,27 @@ def render(lines: list[Line], page_text: str) -> str:
         prev: Word | None = None
         for w in line.words:
             if prev is not None:
-                out.append(_space_between(prev, w, page_text))
+                out.append(_space_between(prev, w, page_text, max(line.height, 1.0)))
             out.append(w.text)
             prev = w
         out.append("\n" if line.soft else "\n\n")
     return "".join(out)
 
 
-def _space_between(a: Word, b: Word, page_text: str) -> str:
-    """The PDF's own spacing when the words follow each other in its text, else by the gap."""
-    if a.end <= b.start:
+def _space_between(a: Word, b: Word, page_text: str, size: float) -> str:
+    r"""The PDF's own spacing when the words follow each other in its text, else
+    by the gap; a gap wider than one and a half line heights (table cells) is a tab.
+
+    >>> _space_between(Word("增长", 0, 0, 20, 10, 0, 2), Word("6%", 22, 0, 30, 8, 3, 5), "增长 6%", 10)
+    ' '
+    >>> _space_between(Word("1", 0, 0, 5, 8, 0, 1), Word("工商银行", 30, 0, 70, 10, 2, 6), "1 工商银行", 10)
+    '\t'
+    """
+    gap = b.x0 - a.x1
+    if a.end <= b.start and gap < 1.5 * size:
         between = page_text[a.end:b.start]
         if between.isspace() and "\n" not in between and "\r" not in between:
             return between
         if not between:
             return ""
-    size = max(a.y1 - a.y0, 1.0)
-    return " " if b.x0 - a.x1 > 0.3 * size else ""
+    return "\t" if gap > 1.5 * size else " " if gap > 0.3 * size else ""

@@ -28,12 +28,20 @@ _BREAKS = re.compile("\r\n|[\r\v\x85\u2028\u2029]")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\ufffe\u00ad\x00-\x08\x0e-\x1f\x7f]+")
 
 
+# Some PDF producers (TeX's among them) map the hyphen glyph to the soft
+# hyphen: between digits it is the dash of a range, "2014-2020".
+_RANGE_HYPHEN = re.compile("(?<=[0-9])\u00ad(?=[0-9])")
+
+
 def unify_breaks(m: Mapped) -> Mapped:
     """Every line break becomes ``\\n``; invisible characters go.
 
     >>> unify_breaks(Mapped.identity("a\\r\\nb\\rc\\u200bd")).text
     'a\\nb\\ncd'
+    >>> unify_breaks(Mapped.identity("（2014\\xad2020年）hy\\xadphen")).text
+    '（2014-2020年）hyphen'
     """
+    m = rewrite(m, _RANGE_HYPHEN, "-")
     return rewrite(rewrite(m, _BREAKS, "\n"), _INVISIBLE, "")
 
 
@@ -45,7 +53,7 @@ def _halfwidth_table() -> dict[int, str]:
     # punctuation (，。、；：（）！？“”《》【】) stays: extraction splits on it.
     for full in "％．＋－／＝＜＞＃＆＊＠～＿＾｜＼＄":
         table[ord(full)] = chr(ord(full) - 0xFEE0)
-    for space in "\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\t":
+    for space in "\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f":
         table[ord(space)] = " "
     return table
 
@@ -191,19 +199,24 @@ def _glue(left: str, right: str) -> str:
 
 
 def collapse_spaces(m: Mapped) -> Mapped:
-    r"""Spaces go, except one between two Latin letters or digits.
+    r"""Spaces go, except one between two Latin letters or digits; a run with a
+    tab (table cells apart) becomes one tab.
 
     >>> collapse_spaces(Mapped.identity("全 区率先 2150 万千瓦，1.37 亿吨")).text
     '全区率先2150万千瓦，1.37亿吨'
     >>> collapse_spaces(Mapped.identity("2023  2024年，PM 2.5， 95MW 特大型 \n 下行")).text
     '2023 2024年，PM 2.5，95MW特大型\n下行'
+    >>> collapse_spaces(Mapped.identity("\t1 \t工商银行\t330.5 12.0")).text
+    '1\t工商银行\t330.5 12.0'
     """
     text = m.text
 
     def repl(match: "re.Match[str]") -> str:
         a, b = match.span()
-        if a == 0 or b == len(text):
+        if a == 0 or b == len(text) or text[a - 1] == "\n" or text[b] == "\n":
             return ""
+        if "\t" in match.group():
+            return "\t"  # cells of a table row
         return _glue(text[a - 1], text[b])
 
     return rewrite(m, re.compile("[ \t]+"), repl)
@@ -273,7 +286,10 @@ def join_lines(m: Mapped, pdf: bool) -> Mapped:
     return rewrite(m, _BREAK_RUN, repl)
 
 
-_OPEN_END = re.compile("[\u4e00-\u9fff0-9A-Za-z%]")
+# A sentence cut off ends in a Chinese character (a table row ends in a
+# number) and goes on with one or with a number.
+_OPEN_END = re.compile("[\u4e00-\u9fff]")
+_GOES_ON = re.compile("[\u4e00-\u9fff0-9]")
 # A paragraph this long that ends without punctuation was cut mid-sentence;
 # headings are shorter.
 BROKEN_PARAGRAPH = 40
@@ -296,7 +312,7 @@ def join_broken_paragraphs(m: Mapped) -> Mapped:
         if a - line_start < BROKEN_PARAGRAPH or not _OPEN_END.match(text[a - 1]):
             return "\n"
         following = text[a + 1:a + 12]
-        if not following or _HEADING_START.match(following) or not _OPEN_END.match(following[0]):
+        if not following or _HEADING_START.match(following) or not _GOES_ON.match(following[0]):
             return "\n"
         return _glue(text[a - 1], following[0])
 
