@@ -99,13 +99,22 @@ def test_grid_rows_are_grouped_by_region_in_catalogue_order(seed_book, seed_fact
 
     ws = load(seed_book)[L.ANNUAL]
     keys = [(ws.cell(r, 1).value, ws.cell(r, 2).value) for r in range(3, ws.max_row + 1)]
-    regions = sorted({f.region_code for f in seed_facts})
+    regions = sorted({f.region_code for f in seed_facts if L.sheet_for(f) == L.ANNUAL})
+    assert regions == ["150000", "152500"]  # 鄂托克旗 and the two cities only have 1-8月 figures
     assert keys == [(r, code) for r in regions for code in catalog.indicators()]
     row = ws[3]
     assert [c.value for c in row[2:5]] == ["内蒙古自治区", "地区生产总值", "亿元"]
     header = [c.value for c in ws[2]]
     years = sorted({f.year for f in seed_facts if L.sheet_for(f) == L.ANNUAL})
     assert header[5:5 + len(range(years[0], years[-1] + 1))] == list(range(years[0], years[-1] + 1))
+
+
+def test_a_wide_grid_prints_over_pages_with_labels_repeated(tmp_path, seed_facts):
+    base = next(f for f in seed_facts if L.sheet_for(f) == L.ANNUAL)
+    facts = [base.with_(year=y) for y in range(2006, 2025)]  # 19 year columns
+    ws = load(write_workbook(facts, tmp_path / "wide.xlsx"))[L.ANNUAL]
+    assert ws.page_setup.fitToWidth == 2 and ws.print_title_cols == "$C:$E"
+    assert ws.page_setup.pageOrder == "overThenDown"
 
 
 def test_keys_hidden_labels_frozen_and_print_setup(seed_book):

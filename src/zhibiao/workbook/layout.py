@@ -20,8 +20,8 @@ Grid sheets ``年度数据`` and ``目标``
 * Row 1 (``LEGEND_ROW``): sheet title and the colour legend.
 * Row 2 (``HEADER_ROW``): column headers.  Rows 1-2 and columns A-E are frozen.
 * Row 3 on (``FIRST_DATA_ROW``): one row per region × indicator, all catalogue
-  indicators for every region present, regions by code, indicators in
-  ``indicators.csv`` order (which groups them by category).
+  indicators for every region with a value on that sheet, regions by code,
+  indicators in ``indicators.csv`` order (which groups them by category).
 * ``A`` region_code, ``B`` indicator code: hidden, locked, sheet protected
   (no password; autofilter allowed).  Rows are identified **by these keys,
   not by row number** — reviewers may filter or (after unprotecting) sort.
@@ -29,7 +29,8 @@ Grid sheets ``年度数据`` and ``目标``
 * ``年度数据``: ``F`` … one column per year, min..max year without gaps;
   the header cell holds the year as a number.  Then ``趋势`` (sparkline)
   and ``来源`` (link to the row's first line in 来源).
-* ``目标``: three columns per year: value (header = year as a number),
+* ``目标``: the years that have targets (gaps allowed), three columns per
+  year: value (header = year as a number),
   ``限定`` (qualifier, list validation over :data:`QUALIFIER_LABELS`) and
   ``上限`` (``value_high``, only for 范围).  Then ``来源``.  No sparkline:
   sparklines need one contiguous range.  Use :func:`parse_grid_header` to map
@@ -200,9 +201,16 @@ class Grid:
 
 
 def grid_years(facts: Iterable[Fact], sheet: str) -> tuple[int, ...]:
-    """Years min..max (no gaps, so sparklines are evenly spaced) of the sheet's facts."""
+    """The year columns of a grid sheet.
+
+    年度数据: min..max without gaps, so sparklines are evenly spaced.
+    目标: only the years that have targets (a 2026 report's 2030 goals would
+    otherwise add empty triples of columns for 2027-2029).
+    """
     years = {f.year for f in facts if sheet_for(f) == sheet}
-    return tuple(range(min(years), max(years) + 1)) if years else ()
+    if not years:
+        return ()
+    return tuple(range(min(years), max(years) + 1)) if sheet == ANNUAL else tuple(sorted(years))
 
 
 def parse_grid_header(values: Sequence[Any]) -> dict[int, tuple[int, str]]:

@@ -151,12 +151,17 @@ def plan_workbook(facts: list[Fact]) -> Plan:
 
 def _grid_rows(grid: L.Grid, entries: list[Entry], regions: dict[str, str],
                codes: list[str]) -> list[Row]:
-    """All regions × all indicators, each with its filled cells in column order."""
+    """Every indicator for each region with values on this sheet, filled cells in column order.
+
+    A region with no value on the sheet gets no rows there (a city with only
+    1-8月 figures would otherwise add 61 empty rows to both grids).
+    """
     cells: dict[tuple[str, str], dict[int, list[Entry]]] = defaultdict(lambda: defaultdict(list))
     for e in entries:  # already in 来源 order: actual before estimate, most confident first
         cells[(e.fact.region_code, e.fact.indicator)][e.fact.year].append(e)
+    present = {e.fact.region_code for e in entries}
     rows: list[Row] = []
-    for code, name in regions.items():
+    for code, name in ((c, n) for c, n in regions.items() if c in present):
         for i, ind in enumerate(codes):
             row = Row(code, name, indicator_of(ind), first_of_region=(i == 0))
             r = L.FIRST_DATA_ROW + len(rows)

@@ -6,6 +6,7 @@ Every text that came from a document goes through ``write_string`` (never
 from __future__ import annotations
 
 import json
+import math
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
@@ -25,17 +26,33 @@ PROTECT_OPTIONS = {"format_columns": True, "format_rows": True, "autofilter": Tr
 Column = tuple[int, float, "Format | None", bool]  # col, width, default format, hidden
 
 
+# Column-width units that still print legibly across one landscape A4 page.
+PAGE_WIDTH_UNITS = 200
+
+
 def setup(ws: Worksheet, columns: Iterable[Column], *, freeze: tuple[int, int],
-          protect: bool = True, fixed_rows: bool = True) -> None:
-    """Widths, hidden keys, frozen panes, print setup and protection of a sheet."""
+          protect: bool = True, fixed_rows: bool = True,
+          repeat_cols: tuple[int, int] | None = None) -> None:
+    """Widths, hidden keys, frozen panes, print setup and protection of a sheet.
+
+    Printing fits the sheet to the page width; a grid too wide for that to
+    stay legible (many years) is split over pages side by side, with its label
+    columns ``repeat_cols`` printed on each.
+    """
+    visible = 0.0
     for col, width, fmt, hidden in columns:
         ws.set_column(col, col, width, fmt, {"hidden": True} if hidden else None)
+        visible += 0 if hidden else width
     ws.freeze_panes(*freeze)
     if fixed_rows:  # even rows; off where wrapped quotes need rows to grow
         ws.set_default_row(16)
     ws.set_landscape()
     ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
+    pages_wide = max(1, math.ceil(visible / PAGE_WIDTH_UNITS)) if repeat_cols else 1
+    ws.fit_to_pages(pages_wide, 0)
+    if pages_wide > 1 and repeat_cols:
+        ws.repeat_columns(*repeat_cols)
+        ws.print_across()  # a row's later years print on the very next page
     ws.repeat_rows(0, L.HEADER_ROW)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.set_header("&L&A&R" + L.config()["readme"]["title"])

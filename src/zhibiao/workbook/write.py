@@ -187,7 +187,8 @@ def _legend(st: Styles, first_col: int) -> list[tuple[int, str, Any]]:
 
 def _write_grid(wb: xlsxwriter.Workbook, st: Styles, grid: L.Grid, rows: list[Row]) -> Worksheet:
     ws = wb.add_worksheet(grid.sheet)
-    setup(ws, _grid_columns(st, grid, rows), freeze=(L.FIRST_DATA_ROW, L.FIRST_YEAR_COL))
+    setup(ws, _grid_columns(st, grid, rows), freeze=(L.FIRST_DATA_ROW, L.FIRST_YEAR_COL),
+          repeat_cols=(L.COL_REGION, L.COL_UNIT))
     title = L.config()["titles"]["annual" if grid.sheet == L.ANNUAL else "targets"]
     header_row(ws, st, grid.header(), title, L.COL_REGION, _legend(st, L.FIRST_YEAR_COL),
                L.config()["legend_hint"])
