@@ -177,13 +177,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--years", type=int, default=10)
     ap.add_argument("--small", type=int, default=50, help="regions of the smaller memory run")
     ap.add_argument("--repeat", type=int, default=1, help="best of this many timed runs")
+    ap.add_argument("--skip-memory", action="store_true", help="timings only")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         run(args.regions, args.years, tmp, args.repeat)
-        print("\nrise of peak RSS while writing (input facts not counted; fresh process each):")
-        memory(args.small, args.years, tmp)
-        memory(args.regions, args.years, tmp)
+        if not args.skip_memory:
+            print("\nrise of peak RSS while writing (input facts not counted; fresh process each):")
+            memory(args.small, args.years, tmp)
+            memory(args.regions, args.years, tmp)
     return 0
 
 

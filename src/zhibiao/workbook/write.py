@@ -197,7 +197,8 @@ def _write_grid(wb: xlsxwriter.Workbook, st: Styles, grid: L.Grid, rows: list[Ro
         _grid_row(ws, st, grid, L.FIRST_DATA_ROW + i, row, sparks)
     _sparklines(ws, st, sparks)
     last = L.FIRST_DATA_ROW + len(rows) - 1
-    finish(ws, len(rows), grid.link_col, "A")
+    legend_end = L.FIRST_YEAR_COL + len(L.config()["legend"]) - 1
+    finish(ws, len(rows), grid.link_col, "A", print_last_col=max(grid.link_col, legend_end))
     if rows and grid.years:
         _grid_validation(ws, grid, last)
     return ws
@@ -317,7 +318,8 @@ def _write_partial(wb: xlsxwriter.Workbook, st: Styles, rows: list[Row]) -> None
         _value_cell(ws, st, r, row.cells[0], with_qualifier=True)
         src = row.first_source_row
         write_link(ws, r, L.partial_col("source_link"), f"{L.SOURCES}!A{src}", f"第{src}行", link)
-    finish(ws, len(rows), len(specs) - 1, "A:D")
+    legend_end = L.partial_col("value") + len(L.config()["legend"]) - 1
+    finish(ws, len(rows), len(specs) - 1, "A:D", print_last_col=max(len(specs) - 1, legend_end))
     if rows:
         last = L.FIRST_DATA_ROW + len(rows) - 1
         _validate(ws, [L.partial_col("value"), L.partial_col("value_high")], L.FIRST_DATA_ROW, last,
