@@ -203,8 +203,11 @@ def _both_sides_full(words: list[Word], gutter: tuple[float, float]) -> bool:
     bottom = min(w.y0 for w in words)
     height = max(top - bottom, 1.0)
     size = median(w.y1 - w.y0 for w in words)
+    sides: list[list[Word]] = [[], [], []]  # left, right, across
+    for w in words:
+        sides[side_of(w, gutter)].append(w)
     for index in (0, 1):
-        side = [w for w in words if side_of(w, gutter) == index]
+        side = sides[index]
         if len(side) < max(3, len(words) / 10):
             return False
         if max(w.y1 for w in side) - min(w.y0 for w in side) < 0.2 * height:
@@ -305,12 +308,13 @@ def read_order(words: list[Word], width: float, height: float) -> list[Line]:
     first and last, each a paragraph of its own.  The last body line is soft
     when it is full: the sentence goes on on the next page.
     """
-    def middle(w: Word) -> float:
-        return (w.y0 + w.y1) / 2
-
-    head = [w for w in words if middle(w) > height * (1 - EDGE_ZONE)]
-    foot = [w for w in words if middle(w) < height * EDGE_ZONE]
-    body = [w for w in words if height * EDGE_ZONE <= middle(w) <= height * (1 - EDGE_ZONE)]
+    head: list[Word] = []
+    foot: list[Word] = []
+    body: list[Word] = []
+    top, bottom = 2 * height * (1 - EDGE_ZONE), 2 * height * EDGE_ZONE  # as y0 + y1
+    for w in words:
+        twice_middle = w.y0 + w.y1
+        (head if twice_middle > top else foot if twice_middle < bottom else body).append(w)
     gutter = find_gutter(body, width)
     if gutter is None:
         blocks = [Block(group_lines(body))] if body else []
@@ -342,7 +346,8 @@ def mark_paragraphs(blocks: list[Block]) -> None:
     edges = _column_edges(blocks)
     gap = _usual_gap(blocks)
     nexts = flat[1:] + [(None, None)]
-    for (block, line), (nblock, nline) in zip(flat, nexts):
+    table = [_tabular(line, size) for _, line in flat] + [False]
+    for index, ((block, line), (nblock, nline)) in enumerate(zip(flat, nexts)):
         if block.column < 0:
             line.soft = False
             continue
@@ -352,7 +357,7 @@ def mark_paragraphs(blocks: list[Block]) -> None:
         if nline.words[0].text[0] in _CLOSERS:
             line.soft = True  # no paragraph starts with a comma
             continue
-        if _tabular(line, size) or _tabular(nline, size):
+        if table[index] or table[index + 1]:
             line.soft = False  # a table row is a line of its own
         if nblock.column >= 0 and nline.x0 > edges[nblock.column][0] + 0.8 * size:
             line.soft = False  # the next line is indented: a new paragraph
@@ -371,6 +376,8 @@ def _tabular(line: Line, size: float) -> bool:
     >>> _tabular(Line.of([Word("PM", 0, 0, 12, 10), Word("2.5", 15, 0, 30, 10)]), 10)
     False
     """
+    if len(line.words) < 2:
+        return False
     gaps = [b.x0 - a.x1 for a, b in zip(line.words, line.words[1:])]
     # A justified line stretches its spaces a little; cells stand further apart.
     return any(g > 2.5 * size for g in gaps) or sum(g > 1.2 * size for g in gaps) >= 2
@@ -395,6 +402,8 @@ def _reaches_edge(line: Line, right: float, size: float, nline: Line | None) -> 
     room = right - line.x1
     if line.words[-1].text[-1] in _CLOSERS:
         room -= 0.7 * size  # a tight box of "，" or "。" ends well before its advance
+    if room < 1.15 * size:
+        return True  # not even one Latin letter would have fitted
     need = size
     if nline is not None:
         word = nline.words[0]

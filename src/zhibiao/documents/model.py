@@ -37,6 +37,7 @@ class Document:
     def __post_init__(self) -> None:
         if len(self._starts) != len(self.text) or len(self._ends) != len(self.text):
             raise ValueError("offset map length differs from the normalized text")
+        self._page_starts = [p.raw_start for p in self.pages]
 
     @property
     def name(self) -> str:
@@ -66,8 +67,7 @@ class Document:
             return None
         if not 0 <= start < len(self.text):
             raise IndexError(f"offset {start} outside 0:{len(self.text)} of {self.name}")
-        starts = [p.raw_start for p in self.pages]
-        index = bisect_right(starts, self._starts[start]) - 1
+        index = bisect_right(self._page_starts, self._starts[start]) - 1
         return self.pages[max(index, 0)].number
 
     def __repr__(self) -> str:

@@ -59,6 +59,7 @@ def _halfwidth_table() -> dict[int, str]:
 
 
 _HALFWIDTH = _halfwidth_table()
+_FULLWIDTH = re.compile("[" + "".join(re.escape(chr(c)) for c in _HALFWIDTH) + "]")
 
 
 def to_halfwidth(m: Mapped) -> Mapped:
@@ -70,8 +71,9 @@ def to_halfwidth(m: Mapped) -> Mapped:
     >>> to_halfwidth(Mapped.identity("２０２３－２０２４年；第１/２页")).text
     '2023-2024年；第1/2页'
     """
-    text = m.text.translate(_HALFWIDTH)
-    return Mapped(text, m.starts, m.ends) if text != m.text else m
+    if not _FULLWIDTH.search(m.text):
+        return m  # the usual case, found by one regex scan rather than a translate
+    return Mapped(m.text.translate(_HALFWIDTH), m.starts, m.ends)
 
 
 @lru_cache(maxsize=1)
@@ -162,14 +164,24 @@ def _shape(line: str) -> str:
     return re.sub(r"\d+", "#", line.strip())
 
 
+_LINE = re.compile(r"([^\n]*\S[^\n]*)\n*")
+_EDGE_WINDOW = 400
+
+
 def _edge_lines(text: str) -> list[list[tuple[int, int, int]]]:
     """For each page, its first and last ``EDGE_LINES`` non-empty lines as
     ``(start, end, end with the line breaks after it)``."""
     out: list[list[tuple[int, int, int]]] = []
     pos = 0
     for page in text.split("\f"):
+        # Only a window at each end of the page is looked at (a page is long),
+        # each window cut at a line break.
+        head = page.find("\n", _EDGE_WINDOW)
+        head = len(page) if head < 0 else head
+        tail = max(page.rfind("\n", 0, len(page) - _EDGE_WINDOW) + 1, head)
         lines = [(pos + mt.start(), pos + mt.end(1), pos + mt.end())
-                 for mt in re.finditer(r"([^\n]*\S[^\n]*)\n*", page)]
+                 for window in ((0, head), (tail, len(page)))
+                 for mt in _LINE.finditer(page, *window)]
         picked = lines[:EDGE_LINES] + lines[-EDGE_LINES:] if len(lines) > 2 * EDGE_LINES else lines
         out.append(sorted(set(picked)))
         pos += len(page) + 1

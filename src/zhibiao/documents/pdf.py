@@ -113,15 +113,17 @@ def _words(textpage: pdfium.PdfTextPage, text: str, left: float, bottom: float) 
     """Every run of non-space characters with its box (relative to the page's corner)."""
     box = _CharBoxes(textpage)
     words: list[Word] = []
+    append = words.append
     for match in _WORD.finditer(text):
         a, b = match.span()
-        first = box(a)
-        last = box(b - 1) if b - a > 1 else first
-        if last[0] < first[0] or last[3] < first[1] or last[1] > first[3]:
-            words.extend(_split_word(box, text, a, b, left, bottom))
-            continue
-        words.append(Word(match.group(), first[0] - left, min(first[1], last[1]) - bottom,
-                          last[2] - left, max(first[3], last[3]) - bottom, a, b))
+        x0, y0, x1, y1 = box(a)
+        if b - a > 1:
+            lx0, ly0, x1, ly1 = box(b - 1)
+            if lx0 < x0 or ly1 < y0 or ly0 > y1:  # not on one line after all
+                words.extend(_split_word(box, text, a, b, left, bottom))
+                continue
+            y0, y1 = min(y0, ly0), max(y1, ly1)
+        append(Word(match.group(), x0 - left, y0 - bottom, x1 - left, y1 - bottom, a, b))
     return words
 
 
