@@ -327,3 +327,12 @@ def test_no_facts_still_gives_every_sheet(tmp_path):
     wb = load(write_workbook([], tmp_path / "empty.xlsx"))
     assert wb.sheetnames == list(L.SHEET_ORDER)
     assert [c.value for c in wb[L.ANNUAL][2]][:6] == ["地区代码", "指标代码", "地区", "指标", "单位", "来源"]
+
+
+def test_an_indicator_outside_the_catalogue_gets_a_row_after_it(tmp_path, seed_facts):
+    f = next(f for f in seed_facts if L.sheet_for(f) == L.ANNUAL)
+    g = f.with_(indicator="NEW_THING", indicator_name="新指标", unit="个", value=Decimal("7"))
+    ws = load(write_workbook([f, g], tmp_path / "u.xlsx"))[L.ANNUAL]
+    last = [c.value for c in ws[ws.max_row]][:5]
+    assert last == [f.region_code, "NEW_THING", f.region, "新指标", "个"]
+    assert value_cell(ws.parent, g).value == 7

@@ -88,12 +88,13 @@ class Plan:
                                         f.value_high, e.conflict, e.source_row)
 
 
-def indicator_of(code: str) -> catalog.Indicator:
-    """The catalogue entry, or a stand-in placed after the catalogue for unknown codes."""
+def indicator_of(code: str, fact: Fact | None = None) -> catalog.Indicator:
+    """The catalogue entry, or a stand-in (named as the fact names it) after the catalogue."""
     known = catalog.indicators()
     if code in known:
         return known[code]
-    return catalog.Indicator(code, code, code, "", "", "", "", len(known) + 1)
+    name, unit = (fact.indicator_name or code, fact.unit) if fact else (code, "")
+    return catalog.Indicator(code, name, code, unit, "", "", "", len(known) + 1)
 
 
 def _months_key(months: str | None) -> tuple[int, int]:
@@ -136,8 +137,9 @@ def plan_workbook(facts: list[Fact]) -> Plan:
     first = L.FIRST_DATA_ROW + 1
     sources = [Entry(f, first + i, L.sheet_for(f)) for i, f in enumerate(ordered)]
     regions = dict(sorted({(f.region_code, f.region) for f in ordered}, key=lambda t: t[0]))
-    codes = list(catalog.indicators()) + sorted({f.indicator for f in ordered}
-                                                 - set(catalog.indicators()))
+    unknown = {f.indicator: f for f in ordered if f.indicator not in catalog.indicators()}
+    codes = [indicator_of(c) for c in catalog.indicators()]
+    codes += [indicator_of(c, unknown[c]) for c in sorted(unknown)]
     annual = L.Grid(L.ANNUAL, L.grid_years(ordered, L.ANNUAL))
     targets = L.Grid(L.TARGETS, L.grid_years(ordered, L.TARGETS))
     by_sheet: dict[str, list[Entry]] = defaultdict(list)
@@ -150,7 +152,7 @@ def plan_workbook(facts: list[Fact]) -> Plan:
 
 
 def _grid_rows(grid: L.Grid, entries: list[Entry], regions: dict[str, str],
-               codes: list[str]) -> list[Row]:
+               codes: list[catalog.Indicator]) -> list[Row]:
     """Every indicator for each region with values on this sheet, filled cells in column order.
 
     A region with no value on the sheet gets no rows there (a city with only
@@ -163,9 +165,9 @@ def _grid_rows(grid: L.Grid, entries: list[Entry], regions: dict[str, str],
     rows: list[Row] = []
     for code, name in ((c, n) for c, n in regions.items() if c in present):
         for i, ind in enumerate(codes):
-            row = Row(code, name, indicator_of(ind), first_of_region=(i == 0))
+            row = Row(code, name, ind, first_of_region=(i == 0))
             r = L.FIRST_DATA_ROW + len(rows)
-            for year, group in sorted(cells.get((code, ind), {}).items()):
+            for year, group in sorted(cells.get((code, ind.code), {}).items()):
                 _settle(group)
                 col = grid.col(year)
                 for e in group:
@@ -198,7 +200,7 @@ def _partial_rows(entries: list[Entry]) -> list[Row]:
             for e in same:
                 e.cell = L.cell_address(r, col)
             f = same[0].fact
-            rows.append(Row(f.region_code, f.region, indicator_of(f.indicator),
+            rows.append(Row(f.region_code, f.region, indicator_of(f.indicator, f),
                             [Cell(col, same)], first_of_region=f.region_code != prev_region))
             prev_region = f.region_code
     return rows
