@@ -285,3 +285,17 @@ def test_tex_hyphen_between_digits_is_a_dash(shared_dir):
     assert "\u00ad" in doc.raw
     assert "《国务院关于印发社会信用体系建设规划纲要（2014-2020年）的通知》" in doc.text
     assert doc.text.startswith("发展改革委办公厅\n")
+
+
+def test_sentence_over_a_page_break_with_narrow_margins(tmp_path):
+    """Body text reaching into the top few percent of the page is still body:
+    the paragraph from the page before goes on in it."""
+    full = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu"
+    first = [(40, 800 - 14 * i, f"{full} {i:02d}") for i in range(50)] + [(290, 20, "- 1 -")]
+    second = [(40, 828, f"{full} 50"), (40, 814, "and so the sentence ends.")]
+    path = tmp_path / "narrow.pdf"
+    path.write_bytes(make_pdf([first, second]))
+    doc = read_document(path)
+    assert f"{full} 49 {full} 50 and so the sentence ends." in doc.text
+    assert "- 1 -" not in doc.text and "\n" not in doc.text
+    assert doc.page_at(doc.text.index("ends.")) == 2

@@ -315,6 +315,7 @@ def read_order(words: list[Word], width: float, height: float) -> list[Line]:
     for w in words:
         twice_middle = w.y0 + w.y1
         (head if twice_middle > top else foot if twice_middle < bottom else body).append(w)
+    head, body, foot = _detached(head, body, foot)
     gutter = find_gutter(body, width)
     if gutter is None:
         blocks = [Block(group_lines(body))] if body else []
@@ -322,6 +323,28 @@ def read_order(words: list[Word], width: float, height: float) -> list[Line]:
         blocks = split_bands(body, gutter)
     mark_paragraphs(blocks)
     return group_lines(head) + [ln for b in blocks for ln in b.lines] + group_lines(foot)
+
+
+def _detached(head: list[Word], body: list[Word], foot: list[Word]
+              ) -> tuple[list[Word], list[Word], list[Word]]:
+    """Keep words in the header or footer zone apart only when a gap wider than
+    a line parts them from the body: on a page with narrow margins they are
+    body text, and a sentence from the page before goes on in them.
+
+    >>> body = [Word("b", 0, y, 10, y + 10) for y in range(100, 700, 12)]
+    >>> near, far = [Word("h", 0, 702, 10, 712)], [Word("f", 0, 40, 10, 50)]
+    >>> [len(part) for part in _detached(near, body, far)]
+    [0, 51, 1]
+    """
+    if not body:
+        return [], head + foot, []  # nothing else on the page: it is all body
+    size = median(w.y1 - w.y0 for w in body)
+    top, bottom = max(w.y1 for w in body), min(w.y0 for w in body)
+    if head and min(w.y0 for w in head) - top < size:
+        body, head = body + head, []
+    if foot and bottom - max(w.y1 for w in foot) < size:
+        body, foot = body + foot, []
+    return head, body, foot
 
 
 def mark_paragraphs(blocks: list[Block]) -> None:
