@@ -165,7 +165,7 @@ class Reading:
     snapshot: dict[Key, L.SnapshotRow] = field(default_factory=dict)
     entries: dict[Key, Entry] = field(default_factory=dict)
     engine: str = "calamine"
-    _sources: dict[int, dict[str, Any]] | None = None
+    _sources: tuple[list[list[Any]], dict[str, int]] | None = None  # 来源 rows, field → column
     errors: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     cells: int = 0
@@ -175,8 +175,11 @@ class Reading:
         """A row of 来源 (read on first use: only values imported unedited need it)."""
         if self._sources is None:
             rows, _ = read_rows(self.path, self.engine, [L.SOURCES])
-            self._sources = _read_sources(rows.get(L.SOURCES, []))
-        return self._sources.get(row, {})
+            self._sources = _source_columns(rows.get(L.SOURCES, []))
+        rows, cols = self._sources
+        if not cols or not L.HEADER_ROW < row <= len(rows):
+            return {}
+        return {f: _get(rows[row - 1], c) for f, c in cols.items()}
 
     def problem(self, severity: str, sheet: str, cell: str, rule: str, message: str,
                 key: Key | None = None, region: str = "") -> None:
@@ -278,15 +281,15 @@ def read_workbook(path: str | os.PathLike[str], engine: str = "calamine") -> Rea
     return reading
 
 
-def _read_sources(rows: list[list[Any]]) -> dict[int, dict[str, Any]]:
-    """来源 rows by Excel row number (columns found by header): provenance of values."""
+def _source_columns(rows: list[list[Any]]) -> tuple[list[list[Any]], dict[str, int]]:
+    """来源's rows and each field's column, found by its header."""
     field_of = {c["header"]: c["field"] for c in L.config()["source_columns"]}
     found = _header(rows, [next(h for h, f in field_of.items() if f == "region_code")])
     if found is None:
-        return {}
-    hr = found[0]
-    cols = {field_of[str(h).strip()]: c for c, h in enumerate(rows[hr]) if str(h).strip() in field_of}
-    return {r + 1: {f: _get(rows[r], c) for f, c in cols.items()} for r in range(hr + 1, len(rows))}
+        return rows, {}
+    cols = {field_of[str(h).strip()]: c for c, h in enumerate(rows[found[0]])
+            if str(h).strip() in field_of}
+    return rows, cols
 
 
 def _region_names(rows: dict[str, list[list[Any]]]) -> dict[str, str]:
@@ -615,11 +618,14 @@ class ImportReport:
                 "errors": [f.to_dict() for f in self.errors],
                 "warnings": [f.to_dict() for f in self.warnings]}
 
-    def to_text(self) -> str:
+    def to_text(self, limit: int = 500) -> str:
+        """Counts, then errors, changes and warnings cell by cell (at most *limit* of each)."""
         head = "试导入（未写入）" if self.dry_run else ("已导入" if self.revision else "未写入")
         lines = [f"{head} {self.workbook}：" + "，".join(f"{k} {getattr(self, k)}" for k in COUNTS)]
-        lines += [str(c) for c in self.changes]
-        lines += [str(f) for f in self.errors + self.warnings]
+        for items in (self.errors, self.changes, self.warnings):
+            lines += [str(x) for x in items[:limit]]
+            if len(items) > limit:
+                lines.append(f"……另有 {len(items) - limit} 条（--format json 可看全部）")
         return "\n".join(lines)
 
 
@@ -638,6 +644,8 @@ class _Diff:
     puts: dict[Key, tuple[Record, Change]] = field(default_factory=dict)
     removes: dict[Key, Change] = field(default_factory=dict)
     current: dict[Key, Record] = field(default_factory=dict)  # the store, read under the lock
+    removed_since: set[Key] = field(default_factory=set)  # removed after the workbook was made
+    store: Store | None = None
 
 
 def import_workbook(path: str | os.PathLike[str], store: Store, *, reviewer: str | None = None,
@@ -650,7 +658,7 @@ def import_workbook(path: str | os.PathLike[str], store: Store, *, reviewer: str
     report says what would change and nothing is written.
     """
     reading = read_workbook(path)
-    who = reviewer or os.environ.get("ZHIBIAO_REVIEWER") or getpass.getuser()
+    who = reviewer or os.environ.get("ZHIBIAO_REVIEWER") or _login()
     report = ImportReport(reading.path.name, reading.sha256, who, dry_run,
                           errors=list(reading.errors), warnings=list(reading.warnings))
     # One transaction from reading the store to the last write: a concurrent
@@ -673,6 +681,13 @@ def import_workbook(path: str | os.PathLike[str], store: Store, *, reviewer: str
     return report
 
 
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers; the audit still needs a name
+        return "unknown"
+
+
 def _same(a: Any, b: Any) -> bool:
     return a is not None and b is not None and (a.value, a.qualifier, a.value_high) == (
         b.value, b.qualifier, b.value_high)
@@ -681,17 +696,17 @@ def _same(a: Any, b: Any) -> bool:
 def _compare(reading: Reading, store: Store, report: ImportReport, *, force: bool,
              allow_delete: bool) -> _Diff:
     current = {r.key: r for r in store.records()}
-    diff = _Diff(report, current=current)
     try:
-        since = store.changed_since(int(float(reading.props.get("revision") or 0)))
+        revision = int(float(reading.props.get("revision") or 0))
     except ValueError:
-        since = store.changed_since(0)
+        revision = 0
+    diff = _Diff(report, current=current, removed_since=store.removed_since(revision), store=store)
     for key in list(reading.entries) + [k for k in reading.snapshot if k not in reading.entries]:
         mine, base, theirs = reading.entries.get(key), reading.snapshot.get(key), current.get(key)
         if mine is None:
-            _cleared(diff, reading, key, base, theirs, since, force=force, allow_delete=allow_delete)
+            _cleared(diff, reading, key, base, theirs, force=force, allow_delete=allow_delete)
         else:
-            _filled(diff, reading, mine, base, theirs, since, force=force)
+            _filled(diff, reading, mine, base, theirs, force=force)
     return diff
 
 
@@ -705,11 +720,11 @@ def _change(action: str, where: Any, key: Key, region: str, old: Record | None, 
 
 
 def _stale(diff: _Diff, where: Any, key: Key, region: str, theirs: Record | None,
-           base: L.SnapshotRow | None, since: dict, force: bool) -> bool:
+           base: L.SnapshotRow | None, force: bool) -> bool:
     """Report a conflict (True) unless *force*; the store changed this cell after generation."""
     if force:
         return False
-    last = since.get(key)
+    last = diff.store.last_change(key) if diff.store is not None else None
     by = f"（{last.who} 于 {last.at} 修订 {last.revision}）" if last else ""
     diff.report.errors.append(Finding(
         ERROR, where.sheet, where.cell.rpartition("!")[2], key[0], region, key[1], key[2], "stale",
@@ -720,19 +735,19 @@ def _stale(diff: _Diff, where: Any, key: Key, region: str, theirs: Record | None
 
 
 def _filled(diff: _Diff, reading: Reading, mine: Entry, base: L.SnapshotRow | None,
-            theirs: Record | None, since: dict, *, force: bool) -> None:
+            theirs: Record | None, *, force: bool) -> None:
     key, rep = mine.key, diff.report
     if _same(mine, theirs):
         rep.unchanged += 1
         return
     edited = not _same(mine, base)
     store_moved = (theirs is not None and not _same(theirs, base)) or (
-        theirs is None and key in since)
+        theirs is None and key in diff.removed_since)
     if not edited and store_moved:
         rep.unchanged += 1  # the reviewer did not touch it; the store's newer value stands
         return
     forced = edited and store_moved
-    if forced and _stale(diff, mine, key, mine.region, theirs, base, since, force):
+    if forced and _stale(diff, mine, key, mine.region, theirs, base, force):
         return
     record = _record(reading, mine, base, edited, rep.reviewer)
     change = _change("new" if theirs is None else "changed", mine, key, mine.region, theirs,
@@ -743,7 +758,7 @@ def _filled(diff: _Diff, reading: Reading, mine: Entry, base: L.SnapshotRow | No
 
 
 def _cleared(diff: _Diff, reading: Reading, key: Key, base: L.SnapshotRow | None,
-             theirs: Record | None, since: dict, *, force: bool, allow_delete: bool) -> None:
+             theirs: Record | None, *, force: bool, allow_delete: bool) -> None:
     if base is None or theirs is None or key in reading.unreadable or base.sheet in reading.unreadable:
         return  # nothing to remove, or a cell that could not be read (an error already says so)
     region, rep = theirs.region, diff.report
@@ -754,7 +769,7 @@ def _cleared(diff: _Diff, reading: Reading, key: Key, base: L.SnapshotRow | None
                                     f"{fmt(theirs.value)} 保留；确要删除请加 --allow-delete。"))
         return
     forced = not _same(theirs, base)
-    if forced and _stale(diff, base, key, region, theirs, base, since, force):
+    if forced and _stale(diff, base, key, region, theirs, base, force):
         return
     change = _change("removed", base, key, region, theirs, None, base, forced)
     rep.removed += 1

@@ -366,15 +366,21 @@ class Store:
             f"SELECT {_AUDIT_COLUMNS} FROM audit {where} ORDER BY id", args)
         return [_audit(r) for r in rows]
 
-    def changed_since(self, revision: int) -> dict[Key, AuditEntry]:
-        """The last audit entry of every key changed after *revision*."""
-        out: dict[Key, AuditEntry] = {}
+    def removed_since(self, revision: int) -> set[Key]:
+        """Keys whose value was removed after *revision* (and not put back)."""
         rows = self.conn.execute(
-            f"SELECT {_AUDIT_COLUMNS} FROM audit WHERE revision > ? ORDER BY id", (revision,))
-        for r in rows:
-            entry = _audit(r)
-            out[(entry.region_code, entry.indicator, entry.year, entry.months, entry.status)] = entry
-        return out
+            "SELECT region_code, indicator, year, months, status FROM audit "
+            "WHERE revision > ? AND action = 'removed'", (revision,))
+        return {(r[0], r[1], r[2], r[3] or None, r[4]) for r in rows
+                if self.record((r[0], r[1], r[2], r[3] or None, r[4])) is None}
+
+    def last_change(self, key: Key) -> AuditEntry | None:
+        """The latest audit entry of one key."""
+        row = self.conn.execute(
+            f"SELECT {_AUDIT_COLUMNS} FROM audit WHERE region_code = ? AND indicator = ? "
+            "AND year = ? AND months = ? AND status = ? ORDER BY id DESC LIMIT 1",
+            db_key(key)).fetchone()
+        return None if row is None else _audit(row)
 
     def workbook_revision(self, workbook_id: str) -> int | None:
         """The store revision a workbook was generated from, if it was registered."""
