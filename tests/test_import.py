@@ -377,6 +377,25 @@ def test_untouched_cells_of_a_stale_workbook_keep_the_newer_value(imported, tmp_
         assert gdp.value == Decimal("6.1")
 
 
+def test_a_removal_is_not_undone_by_an_older_workbook(imported, tmp_path: Path) -> None:
+    built, db = imported
+
+    def clear(wb: openpyxl.Workbook) -> None:
+        wb[L.ANNUAL][locate(wb[L.ANNUAL], "152500", "GDP_GROWTH", 2023)] = None
+
+    with open_store(db) as store:
+        import_workbook(edit(built, tmp_path / "a.xlsx", clear), store, reviewer="李四",
+                        allow_delete=True)
+        again = import_workbook(built, store, reviewer=REVIEWER)  # the older file, untouched
+        assert counts(again)["new"] == 0 and again.revision is None
+        with pytest.raises(Rejected) as info:  # the older file, with that cell edited
+            import_workbook(edit(built, tmp_path / "b.xlsx", set_gdp_growth(7)), store,
+                            reviewer=REVIEWER)
+        [conflict] = info.value.report.errors
+        assert conflict.rule == "stale" and "已删除" in conflict.message and "李四" in conflict.message
+        assert not [r for r in store.records(region="152500", indicator="GDP_GROWTH") if r.year == 2023]
+
+
 # --- LibreOffice -------------------------------------------------------------------
 
 def soffice_convert(src: Path, outdir: Path) -> Path:
