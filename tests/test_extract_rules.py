@@ -82,3 +82,23 @@ def test_baseline_of_from_to_needs_its_own_year():
         ("POPULATION", 2024, None, "actual", Decimal(729), "eq"),
         ("POPULATION", 2025, None, "actual", Decimal(732), "eq"),
         ("INCOME_PER_CAPITA", 2025, None, "actual", Decimal(35200), "eq")]
+
+
+def test_from_a_to_b_takes_the_period_after_a():
+    text = "一、2025年工作回顾\n年末城镇调查失业率从上半年5.5%降到5.3%。常住人口城镇化率从2020年的53.2%提升到2025年的57.7%。"
+    assert _run(text, year=2026, level="province") == [
+        ("SURVEYED_UNEMPLOYMENT_RATE", 2025, "1-6", "actual", Decimal("5.5"), "eq"),
+        ("SURVEYED_UNEMPLOYMENT_RATE", 2025, None, "actual", Decimal("5.3"), "eq"),
+        ("URBANIZATION_RATE", 2020, None, "actual", Decimal("53.2"), "eq"),
+        ("URBANIZATION_RATE", 2025, None, "actual", Decimal("57.7"), "eq")]
+
+
+def test_examples_parts_and_thresholds_are_not_the_list():
+    text = "实施重大项目800个，其中投资超10亿元重大项目14个，建成大桥等3个重大项目，179个重大项目开工，经济总量超500亿元的县域增至12个。"
+    assert _run(text, level="province") == [("KEY_PROJECT_COUNT", 2024, None, "actual", Decimal(800), "eq")]
+
+
+def test_three_sectors_listed_together():
+    assert _run("一二三产增加值分别增长3.5%左右、6%左右、5%左右。")[-1][:5] == (
+        "VA_TERTIARY_GROWTH", 2024, None, "actual", Decimal(5))
+    assert [r[0] for r in _run("一、二、三产业增加值分别增长4%、5.1%、5.4%。")] == ["VA_TERTIARY_GROWTH"]

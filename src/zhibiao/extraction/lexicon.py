@@ -32,8 +32,7 @@ class Lexicon:
     concepts: dict[str, Concept]
     mention_re: re.Pattern[str]  # group name = concept index "c<i>"
     group_concepts: dict[str, Concept]
-    mention_starts: re.Pattern[str]  # any character a name can start with
-    mention_by_char: dict[str, re.Pattern[str]]  # the names that can start with it
+    alternatives: tuple[tuple[str, str], ...]  # (group name, pattern), longest first
     quantity_re: re.Pattern[str]
     qualifiers_before: dict[str, str]
     qualifiers_after: dict[str, str]
@@ -169,32 +168,51 @@ def lexicon() -> Lexicon:
     """The compiled vocabulary (cached)."""
     concepts, alternatives, groups = _concepts()
     mention = "|".join(f"(?P<{name}>{pattern})" for name, pattern in alternatives)
-    by_char = _by_first_char(alternatives)
-    starts = re.compile("[" + "".join(re.escape(ch) for ch in sorted(by_char)) + "]")
+
     quals = catalog.read_csv("extraction/qualifiers.csv")
     by_pos = {pos: {r["word"]: r["qualifier"] for r in quals if r["position"] == pos}
               for pos in ("before", "after", "inner")}
     cues: dict[str, list[tuple[re.Pattern[str], str]]] = {}
     for row in catalog.read_csv("extraction/cues.csv"):
         cues.setdefault(row["kind"], []).append((re.compile(row["pattern"]), row.get("value") or ""))
-    return Lexicon(concepts, re.compile(mention), groups, starts, by_char, re.compile(_quantity_pattern()),
+    return Lexicon(concepts, re.compile(mention), groups, tuple(alternatives), re.compile(_quantity_pattern()),
                    by_pos["before"], by_pos["after"], by_pos["inner"], cues)
 
 
-def iter_mentions(text: str) -> Iterator[tuple[int, int, Concept]]:
+@lru_cache(maxsize=None)
+def _mention_index(issuer_level: str | None) -> tuple[re.Pattern[str], dict[str, re.Pattern[str]]]:
+    """The names valid in a report of ``issuer_level``, indexed by first character.
+
+    A blocker meant for other levels (省重大项目 in a county's report) is left
+    out before matching, so that it cannot swallow a name of this report.
+    """
+    lex = lexicon()
+    alternatives = [(name, pattern) for name, pattern in lex.alternatives
+                    if not lex.group_concepts[name].issuer_levels
+                    or issuer_level in lex.group_concepts[name].issuer_levels]
+    by_char = _by_first_char(alternatives)
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(by_char)) + "]"), by_char
+
+
+def iter_mentions(text: str, issuer_level: str | None = None) -> Iterator[tuple[int, int, Concept]]:
     """Every name of a concept in text: leftmost, then longest, never overlapping.
 
     >>> [(s, e, c.name) for s, e, c in iter_mentions("全年原煤产量1.37亿吨，外送煤7560万吨")]
     [(2, 6, 'COAL'), (13, 16, 'COAL_PART')]
+    >>> [c.name for *_, c in iter_mentions("推进省重大项目800个", "province")]
+    ['KEY_PROJECT']
+    >>> [c.name for *_, c in iter_mentions("推进省重大项目800个", "county")]
+    ['KEY_PROJECT_HIGHER']
     """
     lex = lexicon()
+    starts, by_char = _mention_index(issuer_level)
     pos, n = 0, len(text)
     while pos < n:
-        hit = lex.mention_starts.search(text, pos)
+        hit = starts.search(text, pos)
         if hit is None:
             return
         start = hit.start()
-        m = lex.mention_by_char[text[start]].match(text, start)
+        m = by_char[text[start]].match(text, start)
         if m:
             yield start, m.end(), lex.group_concepts[m.lastgroup or ""]
             pos = m.end()

@@ -61,8 +61,7 @@ class Candidate:
 
 def find_mentions(text: str, issuer_level: str | None) -> list[Mention]:
     """Every name of a concept in text, leftmost-longest, blockers included."""
-    return [Mention(start, end, concept) for start, end, concept in iter_mentions(text)
-            if not concept.issuer_levels or issuer_level in concept.issuer_levels]
+    return [Mention(start, end, concept) for start, end, concept in iter_mentions(text, issuer_level)]
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -317,6 +316,11 @@ def _not_a_fact(text: str, link: _Link) -> bool:
     gap = text[m.end:q.start] if m.end <= q.start else ""
     if first_cue("not_fact", gap):
         return True
+    if q.unit != "%" and re.match(r"(?:以上|以下)?的", text[q.end:q.end + 3]):
+        return True  # 超500亿元的县域: a threshold that picks a group, not a value
+    if link.rule == "count-before-name" and (text[q.start - 1:q.start] == "等" or
+                                             first_cue("part_after", text[m.end:m.end + 6])):
+        return True  # 等3个重大项目 are examples; 179个重大项目开工 a part of the list
     if link.rule == "name-values" and not _continues(link.local):
         return True  # 、科技型中小企业入库76家: a new subject took over
     if link.rule == "name-value" and re.search(r"[，,]", gap) and not _continues(re.split(r"[，,]", gap)[-1]):
@@ -333,8 +337,10 @@ def _not_a_fact(text: str, link: _Link) -> bool:
 
 
 def _in_multi_year_paragraph(text: str, pos: int) -> bool:
+    """A paragraph opening with 这五年 or closing with 。五年来 speaks of five years."""
     start = text.rfind("\n", 0, pos) + 1
-    return first_cue("multi_year", text[start:start + 16]) is not None
+    end = text.find("\n", pos)
+    return first_cue("multi_year", text[start:end if end >= 0 else len(text)]) is not None
 
 
 def _verb_before(text: str, m: Mention) -> str | None:
@@ -358,6 +364,16 @@ def _continues(local: str) -> bool:
     return re.fullmatch(r"[\s，、,和及以上左右]*", rest) is not None
 
 
+def _period_text(text: str, link: _Link, sentence_from: int) -> str:
+    """The words that set a value's year and months: its sentence up to it, or,
+    for the B of 从A提升到B, only what follows A (从上半年5.5%降到5.3%)."""
+    q, m = link.quantity, link.mention
+    if link.rule == "name-values" and re.search(r"[到至]", link.local) and \
+            re.search(r"[从由]", text[m.end:q.start - len(link.local)]):
+        return link.local
+    return text[sentence_from:q.start]
+
+
 def _candidate(text: str, frame: Frame, link: _Link) -> Candidate | None:
     q, m = link.quantity, link.mention
     if not m.concept.indicators or _not_a_fact(text, link):
@@ -374,12 +390,13 @@ def _candidate(text: str, frame: Frame, link: _Link) -> Candidate | None:
         return None
     sentence_from, _ = frame.sentence_at(text, q.start)
     start = min(m.start, q.start)
-    months = months_in(text[sentence_from:q.start])
+    period_text = _period_text(text, link, sentence_from)
+    months = months_in(period_text)
     if months == "unknown":
         return None
     section = frame.section_at(q.start)
     status, confidence = _status(text, clause_start(text, start, sentence_from), sentence_from, q, section.status)
-    year = year_in(text[sentence_from:q.start], section, frame.doc_year) or section.year
+    year = year_in(period_text, section, frame.doc_year) or section.year
     if status == "target":
         months = None
     if link.rule != "name-value":
