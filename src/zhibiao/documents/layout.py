@@ -7,10 +7,12 @@ in the next line.  Keeping this pure lets tests build pages from numbers.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from statistics import median
-from typing import NamedTuple
+
+from .boxes import Block, Line, Word, group_lines
+from .paragraphs import mark_paragraphs
+
+__all__ = ["Block", "Line", "Word", "group_lines", "read_order", "render", "find_gutter"]
 
 # Share of the page height kept for running headers and footers: words there
 # are read apart from the body so a footer never lands between two columns.
@@ -18,101 +20,6 @@ EDGE_ZONE = 0.05
 # A gutter must be this wide (points) and lie in this band of the page width.
 MIN_GUTTER = 6.0
 GUTTER_BAND = (0.25, 0.75)
-
-
-class Word(NamedTuple):
-    """A run of non-space characters: its text, its box and its place in the page text."""
-
-    text: str
-    x0: float
-    y0: float  # bottom
-    x1: float
-    y1: float  # top
-    start: int = 0
-    end: int = 0
-
-
-@dataclass
-class Line:
-    """Words sharing a baseline, left to right; the box is kept up to date by :meth:`add`."""
-
-    words: list[Word]
-    soft: bool = False  # the paragraph continues in the next line
-    y0: float = 0.0
-    y1: float = 0.0
-
-    @classmethod
-    def of(cls, words: list[Word]) -> "Line":
-        return cls(list(words), False, min(w.y0 for w in words), max(w.y1 for w in words))
-
-    def add(self, word: Word) -> None:
-        self.words.append(word)
-        if word.y0 < self.y0:
-            self.y0 = word.y0
-        if word.y1 > self.y1:
-            self.y1 = word.y1
-
-    def holds(self, word: "Word | Line") -> bool:
-        """Whether ``word`` (or a line) sits on this line: most of its height overlaps the line's."""
-        overlap = min(self.y1, word.y1) - max(self.y0, word.y0)
-        return overlap >= 0.5 * min(word.y1 - word.y0, self.y1 - self.y0)
-
-    @property
-    def x0(self) -> float:
-        return self.words[0].x0
-
-    @property
-    def x1(self) -> float:
-        return self.words[-1].x1
-
-    @property
-    def height(self) -> float:
-        return self.y1 - self.y0
-
-
-@dataclass
-class Block:
-    """Lines read top to bottom: one column of one band, or a full-width strip.
-
-    ``column`` is 0 or 1 in a two-column band, 0 on a one-column page and -1
-    for a strip that crosses the gutter (a heading over both columns).
-    """
-
-    lines: list[Line] = field(default_factory=list)
-    column: int = 0
-
-
-def group_lines(words: list[Word]) -> list[Line]:
-    """Words into lines, top to bottom: a word joins the line above when most of
-    its height overlaps it (so a low comma stays on its line).
-
-    >>> ws = [Word("b", 20, 0, 30, 10), Word("c", 0, -20, 10, -10), Word("a", 0, 1, 10, 11),
-    ...       Word(",", 12, 0, 14, 3)]
-    >>> [[w.text for w in line.words] for line in group_lines(ws)]
-    [['a', ',', 'b'], ['c']]
-    >>> group_lines([])
-    []
-    """
-    lines: list[Line] = []
-    line: Line | None = None
-    for word in sorted(words, key=_top_first):
-        if line is not None and line.holds(word):
-            line.add(word)
-        else:
-            line = Line([word], False, word.y0, word.y1)
-            lines.append(line)
-    for line in lines:
-        if len(line.words) > 1:
-            line.words.sort(key=_left_first)
-    return lines
-
-
-def _top_first(w: Word) -> float:
-    return -w.y1
-
-
-def _left_first(w: Word) -> float:
-    return w.x0
 
 
 def find_gutter(words: list[Word], width: float) -> tuple[float, float] | None:
@@ -345,113 +252,6 @@ def _detached(head: list[Word], body: list[Word], foot: list[Word]
     if foot and bottom - max(w.y1 for w in foot) < size:
         body, foot = body + foot, []
     return head, body, foot
-
-
-def mark_paragraphs(blocks: list[Block]) -> None:
-    """Set ``soft`` on each body line whose paragraph goes on in the next line.
-
-    A line ends its paragraph when it stops short of its column's right edge
-    (see :func:`_reaches_edge`), when the next line is indented, or when a
-    wider gap than usual follows.  A strip over both columns is a paragraph
-    of its own.
-
-    >>> body = [Line.of([Word("x" * 9, 0, y, 90, y + 10)]) for y in (60, 45, 30)]
-    >>> body.append(Line.of([Word("end", 0, 15, 30, 25)]))
-    >>> body.append(Line.of([Word("new", 10, 0, 90, 10)]))
-    >>> mark_paragraphs([Block(body)])
-    >>> [ln.soft for ln in body]
-    [True, True, True, False, True]
-    """
-    flat = [(block, line) for block in blocks for line in block.lines]
-    if not flat:
-        return
-    size = median(line.height for _, line in flat) or 10.0
-    edges = _column_edges(blocks)
-    gap = _usual_gap(blocks)
-    nexts = flat[1:] + [(None, None)]
-    table = [_tabular(line, size) for _, line in flat] + [False]
-    for index, ((block, line), (nblock, nline)) in enumerate(zip(flat, nexts)):
-        if block.column < 0:
-            line.soft = False
-            continue
-        line.soft = _reaches_edge(line, edges[block.column][1], size, nline)
-        if nline is None or nblock is None:
-            continue
-        if nline.words[0].text[0] in _CLOSERS:
-            line.soft = True  # no paragraph starts with a comma
-            continue
-        if table[index] or table[index + 1]:
-            line.soft = False  # a table row is a line of its own
-        if nblock.column >= 0 and nline.x0 > edges[nblock.column][0] + 0.8 * size:
-            line.soft = False  # the next line is indented: a new paragraph
-        if nblock is block and (line.y0 - nline.y1) > gap + 0.6 * size:
-            line.soft = False
-
-
-def _tabular(line: Line, size: float) -> bool:
-    """Whether wide gaps part the words of ``line``: a row of table cells.
-
-    >>> _tabular(Line.of([Word("1", 0, 0, 5, 10), Word("工商银行", 35, 0, 75, 10)]), 10)
-    True
-    >>> _tabular(Line.of([Word("支行", 0, 0, 20, 10), Word("330.3", 33, 0, 60, 10),
-    ...                   Word("256.3", 73, 0, 100, 10)]), 10)
-    True
-    >>> _tabular(Line.of([Word("PM", 0, 0, 12, 10), Word("2.5", 15, 0, 30, 10)]), 10)
-    False
-    """
-    if len(line.words) < 2:
-        return False
-    gaps = [b.x0 - a.x1 for a, b in zip(line.words, line.words[1:])]
-    # A justified line stretches its spaces a little; cells stand further apart.
-    return any(g > 2.5 * size for g in gaps) or sum(g > 1.2 * size for g in gaps) >= 2
-
-
-_OPENERS = "“‘《（(【「『〈"
-_CLOSERS = "”’》）)】」』〉，。、；：！？,.;:!?%"
-# What a line break may not split: opening marks, a Latin word or number (or
-# else one character), closing marks.
-_CHUNK = re.compile(f"[{_OPENERS}]*(?:[A-Za-z0-9.%/+_:~—–-]+|.)[{_CLOSERS}]*")
-
-
-def _reaches_edge(line: Line, right: float, size: float, nline: Line | None) -> bool:
-    """Whether ``line`` is full: the next line's first unbreakable piece (a
-    number, a quoted character) would not have fitted in the room left.
-
-    >>> ln = Line.of([Word("一二三", 0, 0, 80, 10)])
-    >>> nxt = Line.of([Word("“2023年", 0, -15, 60, -5)])
-    >>> _reaches_edge(ln, 100, 10, None), _reaches_edge(ln, 100, 10, nxt)
-    (False, True)
-    """
-    room = right - line.x1
-    if line.words[-1].text[-1] in _CLOSERS:
-        room -= 0.7 * size  # a tight box of "，" or "。" ends well before its advance
-    if room < 1.15 * size:
-        return True  # not even one Latin letter would have fitted
-    need = size
-    if nline is not None:
-        word = nline.words[0]
-        match = _CHUNK.match(word.text)
-        chunk = match.group() if match else word.text[:1]
-        need = (word.x1 - word.x0 if chunk == word.text
-                else sum(0.55 * size if ch.isascii() else size for ch in chunk))
-    return room < need + 0.6 * size
-
-
-def _column_edges(blocks: list[Block]) -> dict[int, tuple[float, float]]:
-    """Left and right margins of each column: the usual line starts and ends,
-    so that short last lines and indented first lines do not move them."""
-    out: dict[int, tuple[float, float]] = {}
-    for column in {b.column for b in blocks if b.column >= 0}:
-        lines = [ln for b in blocks if b.column == column for ln in b.lines]
-        xs0 = sorted(ln.x0 for ln in lines)
-        xs1 = sorted(ln.x1 for ln in lines)
-        out[column] = (xs0[len(xs0) // 10], xs1[(len(xs1) * 9) // 10])
-    return out
-
-
-def _usual_gap(blocks: list[Block]) -> float:
-    gaps = [a.y0 - b.y1 for blk in blocks for a, b in zip(blk.lines, blk.lines[1:])]
-    return median(gaps) if gaps else 0.0
 
 
 def render(lines: list[Line], page_text: str) -> str:
