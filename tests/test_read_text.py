@@ -9,6 +9,7 @@ from pathlib import Path
 
 import opencc
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from zhibiao.documents import Document, read_document
 from zhibiao.documents.normalize import to_halfwidth
@@ -51,7 +52,7 @@ def test_every_encoding_gives_the_same_text(samples, tmp_path, encoding, bom):
         copy.write_bytes(bom + path.read_text(encoding="utf-8").encode(encoding))
         doc = read_document(copy)
         assert doc.text == original.text, (path.name, encoding)
-        assert doc.encoding is not None
+        assert doc.encoding == {"gbk": "gb18030", "utf-8": "utf-8-sig"}.get(encoding, encoding)
 
 
 def test_gbk_is_reported_as_gb18030_not_an_exotic_codec(samples, tmp_path):
@@ -197,3 +198,21 @@ def test_clutter_in_a_typical_page(tmp_path):
     path = tmp_path / "page.txt"
     path.write_text(page, encoding="utf-8")
     assert read_document(path).text == "2024年政府工作报告\n全市地区生产总值增长5.2%。"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(min_size=1, max_size=300))
+def test_any_bytes_read_or_are_refused_with_the_file_name(data):
+    """Whatever the bytes, the reader returns a Document or a ReadError that
+    names the file; never another exception."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "随机.txt"
+        path.write_bytes(data)
+        try:
+            doc = read_document(path)
+        except ReadError as err:
+            assert "随机.txt" in str(err)
+        else:
+            assert len(doc._starts) == len(doc.text) and doc.encoding

@@ -9,10 +9,11 @@ from charset_normalizer import from_bytes
 
 from ..errors import ReadError
 
+# (BOM, codec that drops it, name reported)
 _BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF8, "utf-8-sig", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
 )
 _GB = {"gb18030", "gbk", "gb2312"}
 _JUNK = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
@@ -28,17 +29,17 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
     ('全区', 'gb18030')
     >>> decode(codecs.BOM_UTF8 + "全区".encode(), Path("x.txt"))
     ('全区', 'utf-8-sig')
-    >>> decode("全区".encode("utf-16"), Path("x.txt"))[0]
-    '全区'
+    >>> decode(codecs.BOM_UTF16_BE + "全区".encode("utf-16-be"), Path("x.txt"))
+    ('全区', 'utf-16-be')
     >>> decode(b"", Path("x.txt"))
     Traceback (most recent call last):
     zhibiao.errors.ReadError: x.txt: empty file
     """
     if not data.strip(b" \t\r\n\x00"):
         raise ReadError(f"{path}: empty file")
-    for bom, encoding in _BOMS:
+    for bom, codec, name in _BOMS:
         if data.startswith(bom):
-            return _checked(_strict(data, encoding, path), encoding, path)
+            return _checked(_strict(data, codec, path), name, path)
     try:
         return _checked(data.decode("utf-8"), "utf-8", path)
     except UnicodeDecodeError:
@@ -65,7 +66,7 @@ def guess_encoding(data: bytes) -> str | None:
             return "gb18030"
         except UnicodeDecodeError:
             pass
-    return names[0]
+    return codecs.lookup(names[0]).name  # "utf-16-le", not charset-normalizer's "utf_16_le"
 
 
 def _strict(data: bytes, encoding: str, path: Path) -> str:
