@@ -26,6 +26,7 @@ class Section:
     start: int
     year: int
     status: str  # actual | target
+    multi_year: bool = False  # a 十四五 review: only end-of-period levels are facts
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,8 @@ def _heading_section(line: str, doc_year: int, start: int) -> Section | None:
         year = int(plan[1]) if plan else None
     elif value == "actual-1":
         year = doc_year - 1
-    return Section(start, year or (doc_year - 1 if status == "actual" else doc_year), status)
+    return Section(start, year or (doc_year - 1 if status == "actual" else doc_year), status,
+                   multi_year=value == "plan" and status == "actual")
 
 
 def frame(text: str, year_hint: int | None = None, year: int | None = None) -> Frame:

@@ -230,11 +230,11 @@ def _respectively(text: str, quantities: list[Quantity]) -> tuple[list[_Link], s
         chain = _list_values(text, fb.end(), after)
         if len(items) < 2 or len(chain) != len(items):
             continue
+        taken.update(q.start for q in chain)  # the list's values, even those naming no indicator
         concepts = _list_concepts(items)
         if concepts is None:
             continue
         local = text[fb.end():chain[0].start]
-        taken.update(q.start for q in chain)
         for q, concept in zip(chain, concepts):
             if concept is not None:
                 links.append(_Link(q, Mention(head_from, fb.start(), concept), local, "respectively"))
@@ -263,13 +263,13 @@ def _list_concepts(items: list[str]) -> list[Concept | None] | None:
     """
     last = items[-1]
     full = _anchored_concept(last)
-    if full is None:
-        return None
     for j in range(1, len(last)):
         tail = last[j:]
         found = [_anchored_concept(item + tail) for item in items[:-1]]
-        if any(found):
+        if any(found):  # 原煤、原油、天然气产量: 原煤 + 产量, though 天然气产量 is none
             return found + [full]
+    if full is None:
+        return None
     return [None] * (len(items) - 1) + [full]  # 一产、二产 name no indicator: only 三产 counts
 
 
@@ -287,14 +287,17 @@ def candidates(text: str, frame: Frame, issuer_level: str | None = None) -> list
     starts = [m.start for m in mentions]
     quantities = find_quantities(text)
     links, taken = _respectively(text, quantities)
+    out = [c for c in (_candidate(text, frame, link) for link in links) if c]
     prev_end = 0
     for q in quantities:
-        if q.start not in taken:
-            link = _link_one(text, frame, mentions, starts, q, prev_end)
-            if link:
-                links.append(link)
-        prev_end = q.end
-    out = [c for c in (_candidate(text, frame, link) for link in links) if c]
+        if q.start in taken:
+            prev_end = q.end
+            continue
+        link = _link_one(text, frame, mentions, starts, q, prev_end)
+        candidate = _candidate(text, frame, link) if link else None
+        if candidate:  # a number that is no fact (跨越3个千亿元台阶) does not break a chain
+            out.append(candidate)
+            prev_end = q.end
     return sorted(out, key=lambda c: c.start)
 
 
@@ -326,7 +329,7 @@ def _not_a_fact(text: str, link: _Link) -> bool:
     if link.rule == "name-value" and re.search(r"[，,]", gap) and not _continues(re.split(r"[，,]", gap)[-1]):
         return True  # a later clause with a subject of its own (…行动，共有116个)
     before = text[clause_start(text, m.start):m.start]
-    if "全国" in before[-8:] or "年均" in before[-4:]:
+    if "全国" in before[-8:] or "年均" in before[-4:] or first_cue("zone_before", before):
         return True
     if _in_multi_year_paragraph(text, q.start) and first_cue("flow_word", before + text[m.start:q.start]):
         return True  # 这五年…累计完成防沙治沙6688万亩: a five-year total
@@ -346,6 +349,10 @@ def _in_multi_year_paragraph(text: str, pos: int) -> bool:
 def _verb_before(text: str, m: Mention) -> str | None:
     """新建5G基站5772个: an 'added' verb right before the name counts as the value's verb."""
     verb = _verb(text[max(0, m.start - 3):m.start])
+    if verb != "added":  # 新增省级创新平台30个、高新技术企业150家: the list's head verb
+        head = text[clause_start(text, m.start):m.start]
+        if "、" in head and _verb(head[:3]) == "added":
+            verb = "added"
     return verb if verb == "added" else None
 
 
@@ -362,6 +369,15 @@ def _continues(local: str) -> bool:
     for word in lexicon().qualifiers_before:
         rest = rest.replace(word, "")
     return re.fullmatch(r"[\s，、,和及以上左右]*", rest) is not None
+
+
+def _five_year_figure(text: str, m: Mention, q: Quantity, code: str) -> bool:
+    """In a five-year review, a growth or a flow (累计, 完成, 新增…) covers the five years;
+    a cumulative stock (5G基站数(累计)) or a level reached is still the last year's."""
+    ind = catalog.indicator(code)
+    if "累计" in ind.name_zh:
+        return False
+    return ind.kind == "growth" or first_cue("flow_word", text[clause_start(text, m.start):q.start]) is not None
 
 
 def _period_text(text: str, link: _Link, sentence_from: int) -> str:
@@ -395,6 +411,8 @@ def _candidate(text: str, frame: Frame, link: _Link) -> Candidate | None:
     if months == "unknown":
         return None
     section = frame.section_at(q.start)
+    if section.multi_year and _five_year_figure(text, m, q, code):
+        return None  # 十四五 review: 增长19.8%, 累计接待游客17.52亿人次 are not annual facts
     status, confidence = _status(text, clause_start(text, start, sentence_from), sentence_from, q, section.status)
     year = year_in(period_text, section, frame.doc_year) or section.year
     if status == "target":
