@@ -336,3 +336,47 @@ def test_an_indicator_outside_the_catalogue_gets_a_row_after_it(tmp_path, seed_f
     last = [c.value for c in ws[ws.max_row]][:5]
     assert last == [f.region_code, "NEW_THING", f.region, "新指标", "个"]
     assert value_cell(ws.parent, g).value == 7
+
+
+def _random_facts():
+    from hypothesis import strategies as st
+
+    from zhibiao import catalog
+
+    codes = list(catalog.indicators())[:12]
+    one = st.builds(
+        lambda code, region, year, months, status, value, qualifier, quote: Fact(
+            "r.txt", region, {"150000": "内蒙古自治区", "152500": "锡林郭勒盟"}[region], code,
+            catalog.indicator(code).name_zh, year, months, status, value, catalog.indicator(code).unit,
+            qualifier, value + 1 if qualifier == "range" else None, Source("r.txt", 1, 0, len(quote), quote)),
+        st.sampled_from(codes), st.sampled_from(["150000", "152500"]), st.integers(2019, 2026),
+        st.sampled_from([None, None, "1-6", "1-8"]), st.sampled_from(["actual", "estimate", "target"]),
+        st.decimals(min_value=-1000, max_value=100000, places=2, allow_nan=False),
+        st.sampled_from(["eq", "approx", "ge", "range"]), st.text(min_size=1, max_size=20))
+    return st.lists(one, max_size=25)
+
+
+def test_every_fact_is_found_by_its_keys_property(tmp_path_factory):
+    from hypothesis import HealthCheck, given, settings
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(_random_facts())
+    def check(facts):
+        wb = load(write_workbook(facts, tmp_path_factory.mktemp("h") / "h.xlsx"))
+        _, snapshot = L.parse_meta(wb[L.META].iter_rows(values_only=True))
+        shown = {(s.sheet, s.region_code, s.indicator, s.year, s.months, s.status): s for s in snapshot}
+        for f in facts:
+            if f.status == "estimate" and not f.months and any(
+                    g.key == f.key[:4] + ("actual",) for g in facts):
+                continue  # behind an actual: in 来源 only (checked elsewhere)
+            s = shown[(L.sheet_for(f), f.region_code, f.indicator, f.year, f.months, f.status)]
+            cell = wb[s.sheet][s.cell]
+            values = {g.value for g in facts if g.key == f.key}
+            assert Decimal(str(cell.value)) in values and s.value == Decimal(str(cell.value))
+            assert (wb[s.sheet].cell(cell.row, 1).value, wb[s.sheet].cell(cell.row, 2).value) == \
+                (f.region_code, f.indicator)
+            if L.sheet_for(f) != L.ANNUAL:
+                assert L.parse_qualifier(cell.offset(column=1).value) == s.qualifier
+        assert wb[L.SOURCES].max_row == L.FIRST_DATA_ROW + len(facts)
+
+    check()
