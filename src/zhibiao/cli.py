@@ -109,8 +109,11 @@ def build(paths: tuple[Path, ...], output: Path, by: str | None, jobs: int | Non
                                  progress=console_progress())
     except ZhibiaoError as exc:
         raise click.ClickException(str(exc)) from exc
+    from .reimport import validate_workbook
+
     for path in report.outputs:
-        click.echo(f"wrote {path}", err=True)
+        findings = validate_workbook(path)  # fills the 校验 sheet of what was just built
+        click.echo(f"wrote {path} ({len(findings)} validation findings)", err=True)
     click.echo(f"{report.facts} facts from {report.files - len(report.failures)} of {report.files} files",
                err=True)
     _fail_if_any(report.failures)
@@ -132,10 +135,11 @@ def validate(workbook: Path, db: Path | None, fmt: str) -> None:
     import json
 
     from .reimport import validate_workbook
-    from .store import open_store
+    from .store import default_path, open_store
 
+    path = db or default_path()
     try:
-        store = open_store(db) if db and db.exists() else None
+        store = open_store(path, create=False) if path.exists() else None  # jumps against history
         findings = validate_workbook(workbook, store)
     except ZhibiaoError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -197,7 +201,7 @@ def export(db: Path | None, fmt: str, output: Path) -> None:
     from .store import open_store
 
     try:
-        with open_store(db) as store:
+        with open_store(db, create=False) as store:
             n = export_store(store, fmt, output)
     except ZhibiaoError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -209,7 +213,8 @@ def export(db: Path | None, fmt: str, output: Path) -> None:
 @click.option("--region", help="Region code.")
 @click.option("--indicator", help="Indicator code, e.g. GDP_GROWTH.")
 @click.option("--year", type=int)
-def history(db: Path | None, region: str | None, indicator: str | None, year: int | None) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def history(db: Path | None, region: str | None, indicator: str | None, year: int | None, fmt: str) -> None:
     """Show who changed what, when, and from which file.
 
     Example:
@@ -218,13 +223,18 @@ def history(db: Path | None, region: str | None, indicator: str | None, year: in
     """
     from .store import open_store
 
+    import json
+
     try:
-        with open_store(db) as store:
+        with open_store(db, create=False) as store:
             entries = store.history(region=region, indicator=indicator, year=year)
     except ZhibiaoError as exc:
         raise click.ClickException(str(exc)) from exc
-    for entry in entries:
-        click.echo(str(entry))
+    if fmt == "json":
+        click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=1))
+    else:
+        for entry in entries:
+            click.echo(str(entry))
 
 
 @cli.command()
