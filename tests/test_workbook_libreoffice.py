@@ -36,7 +36,7 @@ def soffice(src: Path, fmt: str, out: Path) -> Path:
 def books(tmp_path_factory, seed_facts) -> list[Path]:
     d = tmp_path_factory.mktemp("lo")
     base = seed_facts[0]
-    tricky = [base.with_(source=Source("x.txt", 3, 0, 9, "=1+1 不是公式")),
+    tricky = [base.with_(source=Source("x.txt", 3, 0, 9, "=1+1 不是公式"), confidence=0.95 - 0.05),
               base.with_(value=base.value + 1, source=Source("y.txt", 4, 0, 9, "@冲突值")),
               next(f for f in seed_facts if f.status == "target").with_(
                   qualifier="range", value=Decimal("4.5"), value_high=Decimal("5"))]

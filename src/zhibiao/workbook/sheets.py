@@ -187,7 +187,9 @@ def source_cells(e: Entry) -> list[Any]:
         "value": f.value, "value_high": f.value_high, "unit": f.unit,
         "qualifier": L.QUALIFIER_LABELS.get(f.qualifier, f.qualifier), "source.file": s.file,
         "source.page": s.page, "source.start": s.start, "source.end": s.end,
-        "source.quote": s.quote, "source.also": also, "confidence": f.confidence,
+        "source.quote": s.quote, "source.also": also,
+        # 3 places as in the JSON record; 0.8999999999999999 would come back 0.9 from LibreOffice.
+        "confidence": round(f.confidence, 3),
         "rule": f.rule, "conflict": "是" if e.conflict else "",
     }
     return [by_field[k] for k in L.SOURCE_FIELDS]
