@@ -74,12 +74,25 @@ def _by_first_char(alternatives: list[tuple[str, str]]) -> dict[str, re.Pattern[
     """
     by_char: dict[str, list[str]] = {}
     for name, pattern in alternatives:
-        chars = first_chars(pattern)
-        if not chars:
+        heads = prefixes(pattern)
+        if not heads:
             raise ValueError(f"templates/extraction/concepts.csv: {pattern!r} can start with any character")
-        for ch in chars:
+        for ch in {h[0] for h in heads}:
             by_char.setdefault(ch, []).append(f"(?P<{name}>{pattern})")
     return {ch: re.compile("|".join(alts)) for ch, alts in by_char.items()}
+
+
+def _two_char_heads(alternatives: list[tuple[str, str]]) -> tuple[frozenset[str], frozenset[str]]:
+    """Two-character starts of names, and first characters after which anything may follow."""
+    pairs: set[str] = set()
+    singles: set[str] = set()
+    for _, pattern in alternatives:
+        for h in prefixes(pattern) or ():
+            if h.endswith(ANY) or len(h) < 2:
+                singles.add(h[0])
+            else:
+                pairs.add(h)
+    return frozenset(pairs), frozenset(singles)
 
 
 def _merge_top_level(parts: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
@@ -99,57 +112,65 @@ def _literal_length(pattern: str) -> int:
     return len(re.sub(r"\(\?[:<=!]+|[()?*+\[\]\\|]|\{[^}]*\}", "", pattern))
 
 
-def first_chars(pattern: str) -> set[str] | None:
-    """The characters a match of ``pattern`` can start with; None if any.
+ANY = "\x00"  # stands for "any character" in a prefix
 
-    A lookahead on them lets the big mention alternation skip most positions
-    at C speed instead of trying every alternative everywhere.
 
-    >>> sorted(first_chars("(?:盟级|市级)?重点项目"))
-    ['市', '盟', '重']
-    >>> first_chars("[^，]{0,4}贷款") is None
-    True
+def prefixes(pattern: str, k: int = 2) -> set[str] | None:
+    """The strings of length k (or shorter, ending in ANY) a match of ``pattern`` can start with.
+
+    Scanning a report for these, a cheap set lookup per position, lets the
+    name regexes run only where a name can start. None if the first
+    character is unconstrained.
+
+    >>> sorted(prefixes("(?:盟级|市级)?重点项目"))
+    ['市级', '盟级', '重点']
+    >>> sorted(prefixes("人次[^。]{0,6}总花费")), prefixes("[^，]{0,4}贷款") is None
+    (['人次'], True)
+    >>> sorted(prefixes("造林(?=\\d)|林业"))
+    ['林业', '造林']
     """
     from re import _constants as c, _parser as p  # type: ignore[attr-defined]
 
-    def seq(items) -> tuple[set[str] | None, bool]:
-        out: set[str] = set()
+    def seq(items, heads: set[str]) -> set[str]:
         for op, av in items:
-            chars, nullable = one(op, av)
-            if chars is None:
-                return None, False
-            out |= chars
-            if not nullable:
-                return out, False
-        return out, True
+            if all(len(h) >= k or h.endswith(ANY) for h in heads):
+                break
+            heads = {h + t for h in heads for t in one(op, av, k - len(h))} if heads else heads
+        return heads
 
-    def one(op, av) -> tuple[set[str] | None, bool]:
+    def one(op, av, room: int) -> set[str]:
+        if room <= 0:
+            return {""}
         if op is c.LITERAL:
-            return {chr(av)}, False
+            return {chr(av)}
         if op is c.IN:
             if any(o is c.NEGATE or o is c.CATEGORY for o, _ in av):
-                return None, False
+                return {ANY}
             chars = {chr(a) for o, a in av if o is c.LITERAL}
             for o, a in av:
                 if o is c.RANGE:
                     chars |= {chr(x) for x in range(a[0], a[1] + 1)}
-            return chars, False
+            return chars
         if op is c.SUBPATTERN:
-            return seq(av[-1])
+            return {h[:room] for h in seq(av[-1], {""})}
         if op is c.BRANCH:
-            results = [seq(b) for b in av[1]]
-            if any(r[0] is None for r in results):
-                return None, False
-            return set().union(*(r[0] for r in results)), any(r[1] for r in results)  # type: ignore[arg-type]
+            return {h[:room] for b in av[1] for h in seq(b, {""})}
         if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-            chars, nullable = seq(av[2])
-            return chars, nullable or av[0] == 0
+            body = av[2]
+            out = {""} if av[0] == 0 else set()
+            heads = {""}
+            for _ in range(min(av[1], room)):
+                heads = {h[:room] for h in seq(body, heads)}
+                out |= heads
+            return out if out else {""}
         if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
-            return set(), True
-        return None, False
+            return {""}
+        return {ANY}
 
-    chars, nullable = seq(p.parse(pattern))
-    return None if chars is None or nullable else chars
+    result = {h if len(h) >= k or h.endswith(ANY) else h + ANY for h in seq(p.parse(pattern), {""})}
+    if any(h.startswith(ANY) for h in result):
+        return None
+    return {h[:k] for h in result}
 
 
 def _quantity_pattern() -> str:
@@ -180,7 +201,8 @@ def lexicon() -> Lexicon:
 
 
 @lru_cache(maxsize=None)
-def _mention_index(issuer_level: str | None) -> tuple[re.Pattern[str], dict[str, re.Pattern[str]]]:
+def _mention_index(issuer_level: str | None) -> tuple[re.Pattern[str], dict[str, re.Pattern[str]],
+                                                      frozenset[str], frozenset[str]]:
     """The names valid in a report of ``issuer_level``, indexed by first character.
 
     A blocker meant for other levels (省重大项目 in a county's report) is left
@@ -191,7 +213,8 @@ def _mention_index(issuer_level: str | None) -> tuple[re.Pattern[str], dict[str,
                     if not lex.group_concepts[name].issuer_levels
                     or issuer_level in lex.group_concepts[name].issuer_levels]
     by_char = _by_first_char(alternatives)
-    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(by_char)) + "]"), by_char
+    pairs, singles = _two_char_heads(alternatives)
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(by_char)) + "]"), by_char, pairs, singles
 
 
 def iter_mentions(text: str, issuer_level: str | None = None) -> Iterator[tuple[int, int, Concept]]:
@@ -205,19 +228,19 @@ def iter_mentions(text: str, issuer_level: str | None = None) -> Iterator[tuple[
     ['KEY_PROJECT_HIGHER']
     """
     lex = lexicon()
-    starts, by_char = _mention_index(issuer_level)
-    pos, n = 0, len(text)
-    while pos < n:
-        hit = starts.search(text, pos)
-        if hit is None:
-            return
+    starts, by_char, pairs, singles = _mention_index(issuer_level)
+    pos = 0
+    for hit in starts.finditer(text):
         start = hit.start()
-        m = by_char[text[start]].match(text, start)
+        if start < pos:
+            continue
+        ch = text[start]
+        if ch not in singles and text[start:start + 2] not in pairs:
+            continue  # most positions: the first character fits, the second does not
+        m = by_char[ch].match(text, start)
         if m:
             yield start, m.end(), lex.group_concepts[m.lastgroup or ""]
             pos = m.end()
-        else:
-            pos = start + 1
 
 
 def first_cue(kind: str, text: str) -> tuple[re.Match[str], str] | None:
