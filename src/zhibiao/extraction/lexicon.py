@@ -126,7 +126,7 @@ def prefixes(pattern: str, k: int = 2) -> set[str] | None:
     ['市级', '盟级', '重点']
     >>> sorted(prefixes("人次[^。]{0,6}总花费")), prefixes("[^，]{0,4}贷款") is None
     (['人次'], True)
-    >>> sorted(prefixes("造林(?=\\d)|林业"))
+    >>> sorted(prefixes("造林(?=[0-9])|林业"))
     ['林业', '造林']
     """
     from re import _constants as c, _parser as p  # type: ignore[attr-defined]
