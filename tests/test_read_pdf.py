@@ -291,11 +291,23 @@ def test_sentence_over_a_page_break_with_narrow_margins(tmp_path):
     """Body text reaching into the top few percent of the page is still body:
     the paragraph from the page before goes on in it."""
     full = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu"
-    first = [(40, 800 - 14 * i, f"{full} {i:02d}") for i in range(50)] + [(290, 20, "- 1 -")]
-    second = [(40, 828, f"{full} 50"), (40, 814, "and so the sentence ends.")]
+    first = [(137, 800 - 14 * i, f"{full} {i:02d}") for i in range(50)] + [(290, 20, "- 1 -")]
+    second = [(137, 828, f"{full} 50"), (137, 814, "and so the sentence ends.")]
     path = tmp_path / "narrow.pdf"
     path.write_bytes(make_pdf([first, second]))
     doc = read_document(path)
     assert f"{full} 49 {full} 50 and so the sentence ends." in doc.text
     assert "- 1 -" not in doc.text and "\n" not in doc.text
     assert doc.page_at(doc.text.index("ends.")) == 2
+
+
+def test_short_pages_and_an_empty_page(tmp_path):
+    """A page of one line ends its paragraph (its right margin is unknown, the
+    left one mirrored stands in); an empty page between is still a page."""
+    path = tmp_path / "short.pdf"
+    path.write_bytes(make_pdf([[(50, 700, "First page text here.")], [],
+                               [(50, 700, "Third page text.")]]))
+    doc = read_document(path)
+    assert doc.text == "First page text here.\nThird page text."
+    assert [p.number for p in doc.pages] == [1, 2, 3] and doc.pages[1].raw_start == doc.pages[1].raw_end
+    assert doc.page_at(doc.text.index("Third")) == 3

@@ -101,7 +101,7 @@ def side_of(word: Word, gutter: tuple[float, float]) -> int:
 def _both_sides_full(words: list[Word], gutter: tuple[float, float]) -> bool:
     """Whether each side of the gutter holds a real column, not a stray label.
 
-    Each side needs a tenth of the words over a fifth of the text's height
+    Each side needs three lines and a tenth of the words over a fifth of the text's height
     (a last page's right column may be short), and the left side's lines
     must run up to the gutter, as a justified column does; short list items
     that happen to end before the middle of the page do not.
@@ -115,7 +115,7 @@ def _both_sides_full(words: list[Word], gutter: tuple[float, float]) -> bool:
         sides[side_of(w, gutter)].append(w)
     for index in (0, 1):
         side = sides[index]
-        if len(side) < max(3, len(words) / 10):
+        if len(side) < max(3, len(words) / 10) or len(_line_ends(side)) < 3:
             return False
         if max(w.y1 for w in side) - min(w.y0 for w in side) < 0.2 * height:
             return False
@@ -228,7 +228,7 @@ def read_order(words: list[Word], width: float, height: float) -> list[Line]:
         blocks = [Block(group_lines(body))] if body else []
     else:
         blocks = split_bands(body, gutter)
-    mark_paragraphs(blocks)
+    mark_paragraphs(blocks, width)
     return group_lines(head) + [ln for b in blocks for ln in b.lines] + group_lines(foot)
 
 

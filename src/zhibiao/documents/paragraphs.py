@@ -7,7 +7,7 @@ from statistics import median
 from .boxes import Block, Line, Word  # noqa: F401  (Word: the doctests build lines)
 
 
-def mark_paragraphs(blocks: list[Block]) -> None:
+def mark_paragraphs(blocks: list[Block], width: float = 0.0) -> None:
     """Set ``soft`` on each body line whose paragraph goes on in the next line.
 
     A line ends its paragraph when it stops short of its column's right edge
@@ -26,7 +26,7 @@ def mark_paragraphs(blocks: list[Block]) -> None:
     if not flat:
         return
     size = median(line.height for _, line in flat) or 10.0
-    edges = _column_edges(blocks)
+    edges = _column_edges(blocks, width)
     gap = _usual_gap(blocks)
     nexts = flat[1:] + [(None, None)]
     table = [_tabular(line, size) for _, line in flat] + [False]
@@ -97,15 +97,27 @@ def _reaches_edge(line: Line, right: float, size: float, nline: Line | None) -> 
     return room < need + 0.6 * size
 
 
-def _column_edges(blocks: list[Block]) -> dict[int, tuple[float, float]]:
+def _column_edges(blocks: list[Block], width: float) -> dict[int, tuple[float, float]]:
     """Left and right margins of each column: the usual line starts and ends,
-    so that short last lines and indented first lines do not move them."""
+    so that short last lines and indented first lines do not move them.
+
+    A one-column page of a line or two shows no right margin of its own; the
+    left one, mirrored, stands in for it.
+
+    >>> short = Block([Line.of([Word("短", 50, 700, 200, 710)])])
+    >>> _column_edges([short], 595)
+    {0: (50, 545)}
+    """
     out: dict[int, tuple[float, float]] = {}
-    for column in {b.column for b in blocks if b.column >= 0}:
+    columns = {b.column for b in blocks if b.column >= 0}
+    for column in columns:
         lines = [ln for b in blocks if b.column == column for ln in b.lines]
         xs0 = sorted(ln.x0 for ln in lines)
         xs1 = sorted(ln.x1 for ln in lines)
-        out[column] = (xs0[len(xs0) // 10], xs1[(len(xs1) * 9) // 10])
+        left, right = xs0[len(xs0) // 10], xs1[(len(xs1) * 9) // 10]
+        if len(lines) < 3 and columns == {0}:
+            right = max(right, width - left)
+        out[column] = (left, right)
     return out
 
 
