@@ -37,8 +37,8 @@ def meta(path: Path):
 def test_batch_lists_broken_files_and_builds_the_rest(folder, tmp_path, samples_dir):
     report = B.build_workbooks([folder], tmp_path / "all.xlsx", jobs=2)
     assert report.files == 7  # .docx is not a report
-    assert [(p.name, msg.startswith(str(p))) for p, msg in report.failures] == [
-        ("binary.txt", True), ("broken.pdf", True)]
+    assert [p.name for p, _ in report.failures] == ["binary.txt", "broken.pdf"]
+    assert not any(str(p) in msg for p, msg in report.failures)  # the path is not said twice
     assert "binary" in report.failures[0][1] and "PDF" in report.failures[1][1]
     assert report.failed and report.outputs == [tmp_path / "all.xlsx"]
     props, snapshot = meta(report.outputs[0])
@@ -83,7 +83,7 @@ def test_progress_log_lines_when_not_a_terminal(folder, tmp_path):
     B.build_workbooks([folder], tmp_path / "p.xlsx", jobs=1, progress=B.console_progress(out))
     lines = out.getvalue().splitlines()
     assert len(lines) == 7 and lines[-1].startswith("[7/7]")
-    assert sum("失败" in line for line in lines) == 2 and "errors 2" in lines[-1]
+    assert sum("failed: " in line for line in lines) == 2 and "2 errors" in lines[-1]
 
 
 def test_progress_bar_redraws_in_place_on_a_terminal(folder, tmp_path):

@@ -76,8 +76,8 @@ def extract_one(path: Path, region: str | None = None, year: int | None = None) 
     try:
         document, facts = extract_file(path, region=region, year=year)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except ZhibiaoError as exc:  # names the file and the place already
-        return FileResult(path, error=str(exc))
+    except ZhibiaoError as exc:  # the path is the result's own field: not twice
+        return FileResult(path, error=str(exc).removeprefix(f"{path}: "))
     except Exception as exc:  # noqa: BLE001 - see docstring
         return FileResult(path, error=f"{type(exc).__name__}: {exc}")
     return FileResult(path, facts, {"name": document.name, "pages": len(document.pages), "sha256": digest})
@@ -186,8 +186,8 @@ def console_progress(stream: TextIO | None = None, *, every: float = 0.1) -> Cal
 
     def show(p: Progress) -> None:
         if not tty:
-            status = f"失败: {p.error}" if p.error else "ok"
-            out.write(f"[{p.done}/{p.total}] {p.path} {status} (facts {p.facts}, errors {p.errors})\n")
+            status = f"failed: {p.error}" if p.error else "ok"
+            out.write(f"[{p.done}/{p.total}] {p.path} {status} ({p.facts} facts, {p.errors} errors)\n")
             out.flush()
             return
         now = time.monotonic()
