@@ -42,7 +42,7 @@ def test_pdf_lines_join_and_paragraphs_and_headings_stay():
     assert normalize(raw, pdf=True).text.split("\n") == [
         "一、2023年工作回顾",
         "过去的一年，地区生产总值增长6%，固定资产投资增长15.2%。",
-        "####以绿电利用为龙头全面带动非煤产业发展",
+        "#### 以绿电利用为龙头全面带动非煤产业发展",
         "2024年主要预期目标是：",
         "地区生产总值增长6%左右，粮食产量1.37亿吨。",
     ]

@@ -57,7 +57,11 @@ class Document:
         return self._starts[start], self._ends[end - 1]
 
     def quote(self, start: int, end: int) -> str:
-        """The raw text, as printed, behind normalized ``text[start:end]``."""
+        """The raw text, as printed, behind normalized ``text[start:end]``.
+
+        Whatever lies between in the raw text comes along: line breaks, and
+        a page number or header dropped where the span crosses a page.
+        """
         rs, re_ = self.raw_span(start, end)
         return self.raw[rs:re_]
 

@@ -210,6 +210,9 @@ def _glue(left: str, right: str) -> str:
     return " " if _ascii_word(left) and _ascii_word(right) else ""
 
 
+_MARKDOWN_HEADING = re.compile(r"#+\Z")
+
+
 def collapse_spaces(m: Mapped) -> Mapped:
     r"""Spaces go, except one between two Latin letters or digits; a run with a
     tab (table cells apart) becomes one tab.
@@ -218,6 +221,8 @@ def collapse_spaces(m: Mapped) -> Mapped:
     '全区率先2150万千瓦，1.37亿吨'
     >>> collapse_spaces(Mapped.identity("2023  2024年，PM 2.5， 95MW 特大型 \n 下行")).text
     '2023 2024年，PM 2.5，95MW特大型\n下行'
+    >>> collapse_spaces(Mapped.identity("#### 以绿电利用为龙头 全面带动 #3")).text
+    '#### 以绿电利用为龙头全面带动#3'
     >>> collapse_spaces(Mapped.identity("\t1 \t工商银行\t330.5 12.0")).text
     '1\t工商银行\t330.5 12.0'
     """
@@ -229,6 +234,8 @@ def collapse_spaces(m: Mapped) -> Mapped:
             return ""
         if "\t" in match.group():
             return "\t"  # cells of a table row
+        if text[a - 1] == "#" and _MARKDOWN_HEADING.match(text, text.rfind("\n", 0, a) + 1, a):
+            return " "  # "#### 标题" stays a Markdown heading
         return _glue(text[a - 1], text[b])
 
     return rewrite(m, re.compile("[ \t]+"), repl)
