@@ -311,3 +311,23 @@ def test_short_pages_and_an_empty_page(tmp_path):
     assert doc.text == "First page text here.\nThird page text."
     assert [p.number for p in doc.pages] == [1, 2, 3] and doc.pages[1].raw_start == doc.pages[1].raw_end
     assert doc.page_at(doc.text.index("Third")) == 3
+
+
+def test_paragraph_over_both_columns_between_two_bands(tmp_path):
+    """Upper band (left, right), a wrapped paragraph over both columns, lower
+    band (left, right): read in that order, the wide paragraph as one line."""
+    def column(x: float, top: float, tag: str) -> list[tuple[float, float, str]]:
+        lines = [(x, top - 15 * i, f"{tag}{i} alpha beta gamma delta epsilon zeta eta") for i in range(7)]
+        return lines + [(x, top - 105, f"{tag}7 ends.")]
+
+    wide = "wide words run across the whole page from the left margin to the right one "
+    middle = [(50, 540 - 15 * i, f"{wide}{i}") for i in range(3)]
+    page = (column(50, 760, "ul") + column(320, 760, "ur") + middle
+            + column(50, 480, "ll") + column(320, 480, "lr"))
+    path = tmp_path / "bands.pdf"
+    path.write_bytes(make_pdf([page]))
+    doc = read_document(path)
+    order = [doc.text.index(s) for s in ("ul0 ", "ul7 ", "ur0 ", "ur7 ", f"{wide}0", "ll0 ", "lr7 ")]
+    assert doc.text.count("ends.\n") == 3
+    assert order == sorted(order)
+    assert f"{wide}0 {wide}1 {wide}2" in doc.text.split("\n")

@@ -180,7 +180,10 @@ def split_bands(words: list[Word], gutter: tuple[float, float]) -> list[Block]:
                 blocks.append(Block(inside, column=index))
         if strip:
             strip.words.sort(key=lambda w: w.x0)
-            blocks.append(Block([strip], column=-1))
+            if blocks and blocks[-1].column < 0:
+                blocks[-1].lines.append(strip)  # a paragraph over both columns goes on
+            else:
+                blocks.append(Block([strip], column=-1))
             upper = strip.y0
     return blocks
 

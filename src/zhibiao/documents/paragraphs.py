@@ -12,8 +12,8 @@ def mark_paragraphs(blocks: list[Block], width: float = 0.0) -> None:
 
     A line ends its paragraph when it stops short of its column's right edge
     (see :func:`_reaches_edge`), when the next line is indented, or when a
-    wider gap than usual follows.  A strip over both columns is a paragraph
-    of its own.
+    wider gap than usual follows.  Lines over both columns of a two-column
+    page make paragraphs of their own.
 
     >>> body = [Line.of([Word("x" * 9, 0, y, 90, y + 10)]) for y in (60, 45, 30)]
     >>> body.append(Line.of([Word("end", 0, 15, 30, 25)]))
@@ -31,8 +31,8 @@ def mark_paragraphs(blocks: list[Block], width: float = 0.0) -> None:
     nexts = flat[1:] + [(None, None)]
     table = [_tabular(line, size) for _, line in flat] + [False]
     for index, ((block, line), (nblock, nline)) in enumerate(zip(flat, nexts)):
-        if block.column < 0:
-            line.soft = False
+        if block.column < 0 and nblock is not block:
+            line.soft = False  # a heading or paragraph over both columns ends with its strip
             continue
         line.soft = _reaches_edge(line, edges[block.column][1], size, nline)
         if nline is None or nblock is None:
@@ -42,7 +42,7 @@ def mark_paragraphs(blocks: list[Block], width: float = 0.0) -> None:
             continue
         if table[index] or table[index + 1]:
             line.soft = False  # a table row is a line of its own
-        if nblock.column >= 0 and nline.x0 > edges[nblock.column][0] + 0.8 * size:
+        if nline.x0 > edges[nblock.column][0] + 0.8 * size:
             line.soft = False  # the next line is indented: a new paragraph
         if nblock is block and (line.y0 - nline.y1) > gap + 0.6 * size:
             line.soft = False
@@ -101,7 +101,8 @@ def _column_edges(blocks: list[Block], width: float) -> dict[int, tuple[float, f
     """Left and right margins of each column: the usual line starts and ends,
     so that short last lines and indented first lines do not move them.
 
-    A one-column page of a line or two shows no right margin of its own; the
+    Strips over both columns (column -1) get margins of their own.  A
+    one-column page of a line or two shows no right margin of its own; the
     left one, mirrored, stands in for it.
 
     >>> short = Block([Line.of([Word("短", 50, 700, 200, 710)])])
@@ -109,7 +110,7 @@ def _column_edges(blocks: list[Block], width: float) -> dict[int, tuple[float, f
     {0: (50, 545)}
     """
     out: dict[int, tuple[float, float]] = {}
-    columns = {b.column for b in blocks if b.column >= 0}
+    columns = {b.column for b in blocks}
     for column in columns:
         lines = [ln for b in blocks if b.column == column for ln in b.lines]
         xs0 = sorted(ln.x0 for ln in lines)
