@@ -39,8 +39,11 @@ class Line:
 
     def holds(self, word: "Word | Line") -> bool:
         """Whether ``word`` (or a line) sits on this line: most of its height overlaps the line's."""
-        overlap = min(self.y1, word.y1) - max(self.y0, word.y0)
-        return overlap >= 0.5 * min(word.y1 - word.y0, self.y1 - self.y0)
+        # min() and max() spelled out: this runs for every word of every page
+        top = self.y1 if self.y1 < word.y1 else word.y1
+        bottom = self.y0 if self.y0 > word.y0 else word.y0
+        own, its = self.y1 - self.y0, word.y1 - word.y0
+        return top - bottom >= 0.5 * (own if own < its else its)
 
     @property
     def x0(self) -> float:

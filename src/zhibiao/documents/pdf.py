@@ -112,17 +112,27 @@ def _page_chars(textpage: pdfium.PdfTextPage) -> str:
 def _words(textpage: pdfium.PdfTextPage, text: str, left: float, bottom: float) -> list[Word]:
     """Every run of non-space characters with its box (relative to the page's corner)."""
     box = _CharBoxes(textpage)
+    # The PDFium call inlined (it runs twice a word): l, r, b, t into reused doubles.
+    get_box, raw, refs = pdfium_c.FPDFText_GetCharBox, box.raw, box.refs
+    vl, vr, vb, vt = box.vals
     words: list[Word] = []
     append = words.append
     for match in _WORD.finditer(text):
         a, b = match.span()
-        x0, y0, x1, y1 = box(a)
+        if get_box(raw, a, *refs):
+            x0, x1, y0, y1 = vl.value, vr.value, vb.value, vt.value
+        else:  # PDFium could not place it: keep its text where the word before stood
+            prev = words[-1] if words else Word("", 0.0, 0.0, 0.0, 0.0)
+            x0, x1, y0, y1 = prev.x1 + left, prev.x1 + left, prev.y0 + bottom, prev.y1 + bottom
         if b - a > 1:
-            lx0, ly0, x1, ly1 = box(b - 1)
+            if not get_box(raw, b - 1, *refs):
+                vl.value, vr.value, vb.value, vt.value = x0, x1, y0, y1
+            lx0, x1, ly0, ly1 = vl.value, vr.value, vb.value, vt.value
             if lx0 < x0 or ly1 < y0 or ly0 > y1:  # not on one line after all
                 words.extend(_split_word(box, text, a, b, left, bottom))
                 continue
-            y0, y1 = min(y0, ly0), max(y1, ly1)
+            y0 = ly0 if ly0 < y0 else y0
+            y1 = ly1 if ly1 > y1 else y1
         append(Word(match.group(), x0 - left, y0 - bottom, x1 - left, y1 - bottom, a, b))
     return words
 
