@@ -309,6 +309,7 @@ def join_lines(m: Mapped, pdf: bool) -> Mapped:
 # number) and goes on with one or with a number.
 _OPEN_END = re.compile("[\u4e00-\u9fff]")
 _GOES_ON = re.compile("[\u4e00-\u9fff0-9]")
+_ADDRESS = re.compile("[^\n]{1,15}[：:！!]$", re.MULTILINE)
 # A paragraph this long that ends without punctuation was cut mid-sentence;
 # headings are shorter.
 BROKEN_PARAGRAPH = 40
@@ -322,6 +323,10 @@ def join_broken_paragraphs(m: Mapped) -> Mapped:
     '很全旗上下深入贯彻。\n一、下一节'
     >>> join_broken_paragraphs(Mapped.identity("一、2023年工作回顾\n过去的一年")).text
     '一、2023年工作回顾\n过去的一年'
+    >>> title = "鄂托克旗人大常委会关于国务院支持内蒙古工作高质量发展的意见落实情况报告的审议意见"
+    >>> page = title + "\n旗人民政府：\n会议认为"
+    >>> join_broken_paragraphs(Mapped.identity(page)).text == page
+    True
     """
     text = m.text
 
@@ -333,6 +338,8 @@ def join_broken_paragraphs(m: Mapped) -> Mapped:
         following = text[a + 1:a + 12]
         if not following or _HEADING_START.match(following) or not _GOES_ON.match(following[0]):
             return "\n"
+        if _ADDRESS.match(text, a + 1):
+            return "\n"  # "旗人民政府：" under a title is a salutation, not the title's tail
         return _glue(text[a - 1], following[0])
 
     return rewrite(m, re.compile("\n"), repl)
