@@ -78,3 +78,11 @@ def test_build_writes_a_workbook_and_lists_failures(samples_dir, tmp_path):
     result = CliRunner().invoke(cli, ["build", str(tmp_path), "-o", str(out)])
     assert result.exit_code == 1 and "empty.txt" in result.output
     assert out.exists() and out.stat().st_size > 5000
+
+
+def test_a_text_with_no_report_in_it_is_a_clear_error(tmp_path):
+    note = tmp_path / "notes.txt"
+    note.write_text("F1 0.979 P 0.986 R 0.972\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(note)])
+    assert result.exit_code == 1
+    assert "notes.txt" in result.output and ("--year" in result.output or "--region" in result.output)

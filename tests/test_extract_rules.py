@@ -102,3 +102,16 @@ def test_three_sectors_listed_together():
     assert _run("一二三产增加值分别增长3.5%左右、6%左右、5%左右。")[-1][:5] == (
         "VA_TERTIARY_GROWTH", 2024, None, "actual", Decimal(5))
     assert [r[0] for r in _run("一、二、三产业增加值分别增长4%、5.1%、5.4%。")] == ["VA_TERTIARY_GROWTH"]
+
+
+def test_names_joined_before_one_value_share_it():
+    assert sorted(_run("二、2026年主要预期目标\n社会消费品零售总额、固定资产投资增长4%左右。", year=2026, level="province")) == [
+        ("FAI_GROWTH", 2026, None, "target", Decimal(4), "approx"),
+        ("RETAIL_SALES_GROWTH", 2026, None, "target", Decimal(4), "approx")]
+
+
+def test_a_combined_review_heading_is_the_last_year_not_five():
+    text = "一、2025年主要工作和“十四五”发展成就\n全省生产总值增长5.5%，城镇新增就业107万人。"
+    assert _run(text, year=2026, level="province") == [
+        ("GDP_GROWTH", 2025, None, "actual", Decimal("5.5"), "eq"),
+        ("NEW_URBAN_JOBS", 2025, None, "actual", Decimal(107), "eq")]

@@ -41,7 +41,7 @@ def extract_file(path: str | Path, *, region: str | None = None,
 
 
 def _fact(document: "Document", c: Candidate, issuer, allow_subregion: bool) -> Fact:
-    where = subregion(document.text, c.start, issuer) if allow_subregion else None
+    where = subregion(document.text, c.start, issuer, c.mention_end) if allow_subregion else None
     place = where or issuer
     ind = catalog.indicator(c.indicator)
     raw_start, raw_end = document.raw_span(c.start, c.end)

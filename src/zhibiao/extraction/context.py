@@ -10,6 +10,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
+from ..errors import ExtractError
 from .lexicon import first_cue, last_cue, lexicon
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]+")
@@ -97,7 +98,7 @@ def document_year(text: str, hint: int | None = None) -> int:
         return hint
     counts = Counter(int(m.group(1)) for m in _YEAR.finditer(text))
     if not counts:
-        raise ValueError("no year")
+        raise ExtractError("the text names no year; pass --year YYYY")
     return max(counts, key=lambda y: (counts[y], y))
 
 

@@ -13,6 +13,10 @@ from .context import clause_start
 # keeps the cost of finding it bounded for a 400-page report.
 ISSUER_WINDOW = 8000
 _FILLER = re.compile(r"(?:口岸|铁路口岸|公路口岸|站|市|旗|县|区|全年|累计|进出境|出入境|的)*")
+# 杭州萧山国际机场, 西安咸阳国际机场: an airport is named city + place; it is the city's
+_AIRPORT = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:国际)?机场")
+# 中欧班列（西安）: the place in brackets right after the name
+_BRACKETED = re.compile(r"[（(]([^（）()，。；]{1,8})[）)]")
 
 
 def resolve_issuer(text: str, override: str | None = None) -> gazetteer.Region:
@@ -30,7 +34,8 @@ def resolve_issuer(text: str, override: str | None = None) -> gazetteer.Region:
     return found
 
 
-def subregion(text: str, mention_start: int, issuer: gazetteer.Region) -> gazetteer.Region | None:
+def subregion(text: str, mention_start: int, issuer: gazetteer.Region,
+              mention_end: int | None = None) -> gazetteer.Region | None:
     """A division under the issuer named right before an indicator in its clause.
 
     >>> r = gazetteer.region("150000")
@@ -41,10 +46,24 @@ def subregion(text: str, mention_start: int, issuer: gazetteer.Region) -> gazett
     """
     start = clause_start(text, mention_start)
     clause = text[start:mention_start]
+    if mention_end is not None:
+        m = _BRACKETED.match(text, mention_end)
+        if m:
+            names = gazetteer.names_in(m.group(1), within=issuer.code)
+            if len(names) == 1 and _FILLER.fullmatch(m.group(1)[names[0][1]:]) and names[0][0] == 0 \
+                    and names[0][2].code != issuer.code and gazetteer.is_within(names[0][2].code, issuer.code):
+                return names[0][2]
     if not clause:
         return None
-    for s, e, region in reversed(gazetteer.names_in(clause, within=issuer.code)):
-        if region.code != issuer.code and gazetteer.is_within(region.code, issuer.code) \
-                and _FILLER.fullmatch(clause[e:]):
+    names = gazetteer.names_in(clause, within=issuer.code)
+    for i in range(len(names) - 1, -1, -1):
+        s, e, region = names[i]
+        if _AIRPORT.fullmatch(clause[e:] + ("机场" if text.startswith("机场", mention_start) else "")):
+            while i > 0 and names[i - 1][1] == names[i][0]:  # 西安咸阳国际机场: the first name
+                i -= 1
+            s, e, region = names[i]
+        elif not _FILLER.fullmatch(clause[e:]):
+            continue
+        if region.code != issuer.code and gazetteer.is_within(region.code, issuer.code):
             return region
     return None

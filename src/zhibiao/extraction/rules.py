@@ -57,6 +57,7 @@ class Candidate:
     status: str
     confidence: float
     rule: str
+    mention_end: int | None = None
 
 
 def find_mentions(text: str, issuer_level: str | None) -> list[Mention]:
@@ -206,6 +207,8 @@ def _forward_mention(text: str, mentions: list[Mention], starts: list[int], q: Q
     if i < len(mentions) and mentions[i].start - q.end <= 2 and \
             re.fullmatch(r"[的级]*", text[q.end:mentions[i].start]):
         return mentions[i]
+    if i < len(mentions) and re.fullmatch(r"“[^“”，。；]{1,8}”", text[q.end:mentions[i].start]):
+        return mentions[i]
     return None
 
 
@@ -298,7 +301,23 @@ def candidates(text: str, frame: Frame, issuer_level: str | None = None) -> list
         if candidate:  # a number that is no fact (跨越3个千亿元台阶) does not break a chain
             out.append(candidate)
             prev_end = q.end
+            if link.rule == "name-value":
+                out.extend(_shared(text, frame, mentions, link))
     return sorted(out, key=lambda c: c.start)
+
+
+def _shared(text: str, frame: Frame, mentions: list[Mention], link: _Link) -> list[Candidate]:
+    """社会消费品零售总额、固定资产投资增长4%左右: names joined by 、/和 before one value share it."""
+    out: list[Candidate] = []
+    i = mentions.index(link.mention)
+    floor = clause_start(text, link.mention.start)
+    while i > 0 and mentions[i - 1].start >= floor and \
+            text[mentions[i - 1].end:mentions[i].start] in ("、", "和", "及", "与"):
+        i -= 1
+        c = _candidate(text, frame, _Link(link.quantity, mentions[i], link.local, "shared-value"))
+        if c:
+            out.append(c)
+    return out
 
 
 def _link_one(text: str, frame: Frame, mentions: list[Mention], starts: list[int],
@@ -422,4 +441,4 @@ def _candidate(text: str, frame: Frame, link: _Link) -> Candidate | None:
     if q.start - m.end > 15:
         confidence -= 0.1
     return Candidate(code, value * sign, high, _qualifier(text, q, link.local), start,
-                     max(q.end, m.end), year, months, status, round(confidence, 2), link.rule)
+                     max(q.end, m.end), year, months, status, round(confidence, 2), link.rule, m.end)

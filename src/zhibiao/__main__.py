@@ -1,0 +1,4 @@
+"""``python -m zhibiao`` is the ``zhibiao`` command."""
+from .cli import cli
+
+cli()
