@@ -117,3 +117,20 @@ def test_missing_template_is_a_workbook_error(tmp_path, seed_facts):
     with pytest.raises(WorkbookError, match="broken.xlsx"):
         fill_template(seed_facts, broken, tmp_path / "out.xlsx")
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_escaped_markers_stay_text_without_the_backslash(tmp_path, seed_facts):
+    template = make_template(tmp_path / "t.xlsx", {
+        "A1": r"写法：\{{GDP_GROWTH|152500|2023}}", "A2": r"\{{GDP_GROWTH|152500|2023}}",
+        "A3": r"\{{例}} 与 {{GDP_GROWTH|152500|2023}}"})
+    report = fill_template(seed_facts, template, tmp_path / "out.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["表1"]
+    assert ws["A1"].value == "写法：{{GDP_GROWTH|152500|2023}}"
+    assert ws["A2"].value == "{{GDP_GROWTH|152500|2023}}"
+    assert ws["A3"].value == "{{例}} 与 6" and report.ok and len(report.filled) == 1
+
+
+def test_example_help_sheet_shows_the_syntax_after_filling(tmp_path, seed_facts):
+    fill_template(seed_facts, EXAMPLE, tmp_path / "out.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["标记说明"]
+    assert ws["B3"].value == "{{指标|地区|年份}}，如 {{GDP_GROWTH|152500|2023}}"

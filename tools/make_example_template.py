@@ -65,7 +65,36 @@ def build() -> Workbook:
         ws.column_dimensions[col].width = width
     ws.page_setup.orientation = "portrait"
     ws.print_options.horizontalCentered = True
+    help_sheet(wb)
     return wb
+
+
+HELP = [
+    ("标记写法", r"\{{指标|地区|年份}}，如 \{{GDP_GROWTH|152500|2023}}"),
+    ("指标", "indicators.csv 的代码（GDP_GROWTH）或中文名（地区生产总值增速）"),
+    ("地区", "六位行政区划代码（152500）或地区名称（锡林郭勒盟）"),
+    ("月份（可选）", r"年内部分月份：1-6 或 1-6月，如 \{{CHINA_EUROPE_TRAINS|152501|2021|1-8}}"),
+    ("状态（可选）", "实际/预计/目标（actual/estimate/target）；不写时取实际值，没有实际值取预计值；目标须写明"),
+    ("整格标记", "单元格只有一个标记时填入数字，保留原有数字格式"),
+    ("文字中的标记", "标记在一段文字里时，换成数字文本"),
+    ("定义名称", "不写标记也可：给单元格定义名称 zb.指标.地区.年份[.m1_8][.target]，如 zb.GRASSLAND_RESTORATION.152500.2024.target"),
+    ("报告", "未知的指标或地区、没有数据、有两个不同值的标记按单元格地址列出，原样保留（--blank-missing 则清空）"),
+    ("原样文字", "在两个左花括号前加一个反斜杠就不是标记，填写时只去掉反斜杠（本页的示例即如此）"),
+]
+
+
+def help_sheet(wb: Workbook) -> None:
+    """A second sheet telling a clerk the marker syntax (zhibiao fill leaves it alone)."""
+    ws = wb.create_sheet("标记说明")
+    ws["A1"] = "zhibiao fill 标记说明"
+    ws["A1"].font = Font(name="宋体", size=14, bold=True)
+    for r, (label, text) in enumerate(HELP, start=3):
+        ws[f"A{r}"], ws[f"B{r}"] = label, text
+        ws[f"A{r}"].font = Font(name="宋体", bold=True)
+        ws[f"B{r}"].font = Font(name="宋体")
+        ws[f"B{r}"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 90
 
 
 def main() -> int:

@@ -16,6 +16,7 @@ any order::
   targets are only filled when asked for (``target``/``目标``).
 * A cell that is exactly one marker gets the number, keeping the cell's
   number format; markers inside other text are replaced by the plain number.
+* ``\{{…}}`` is not a marker: the fill writes it as ``{{…}}`` (for help text).
 
 Defined names work the same without any text in the cell: a workbook- or
 sheet-level name ``zb.INDICATOR.REGION.YEAR[.mA_B][.STATUS]`` (names cannot
@@ -42,7 +43,8 @@ from ..errors import WorkbookError
 from ..facts import Fact
 from . import layout as L
 
-MARKER = re.compile(r"\{\{([^{}]*)\}\}")
+MARKER = re.compile(r"(?<!\\)\{\{([^{}]*)\}\}")
+ESCAPED = "\\{{"  # \{{…}} is literal text: the backslash goes, the braces stay
 NAME_PREFIX = "zb."
 
 
@@ -185,7 +187,7 @@ def _fill_cell(ws, cell, index: FactIndex, report: FillReport, blank_missing: bo
             return "" if blank_missing else m.group(0)
         return format(value, "f")
 
-    new = MARKER.sub(replace, text)
+    new = MARKER.sub(replace, text).replace(ESCAPED, "{{")
     if whole and not unresolved:
         cell.value = _number(Decimal(new.strip()))
     elif whole and blank_missing:
