@@ -215,3 +215,17 @@ def test_any_bytes_read_or_are_refused_with_the_file_name(data):
             assert "随机.txt" in str(err)
         else:
             assert len(doc._starts) == len(doc.text) and doc.encoding
+
+
+@pytest.mark.parametrize("text,encoding,expected", [
+    ("經濟總量達到2.67萬億元。", "big5", "经济总量达到2.67万亿元。"),
+    ("臺灣", "big5", "台湾"),
+    ("经济总量达到2.67万亿元。", "gbk", "经济总量达到2.67万亿元。"),
+    ("經濟總量達到2.67萬億元。", "gbk", "经济总量达到2.67万亿元。"),
+])
+def test_short_big5_and_gbk_files_are_told_apart(tmp_path, text, encoding, expected):
+    path = tmp_path / "short.txt"
+    path.write_bytes(text.encode(encoding))
+    doc = read_document(path)
+    assert doc.text == expected
+    assert doc.encoding == ("big5" if encoding == "big5" else "gb18030")

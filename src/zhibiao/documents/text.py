@@ -52,21 +52,50 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
 
 def guess_encoding(data: bytes) -> str | None:
     """The encoding charset-normalizer finds, GB18030 whenever a GB encoding is
-    among its candidates (it decodes all GBK and GB2312 does, and more).
+    among its candidates (it decodes all GBK and GB2312 does, and more), unless
+    the bytes read far better as Big5 (see :func:`_reads_better_as_big5`).
 
     >>> guess_encoding("二〇二四年全区地区生产总值增长百分之六".encode("gbk"))
     'gb18030'
+    >>> guess_encoding("经济".encode("gbk")), guess_encoding("經濟總量".encode("big5"))
+    ('gb18030', 'big5')
     """
     names = [match.encoding for match in from_bytes(data)]
     if not names:
         return None
     if _GB & set(names):
         try:
-            data.decode("gb18030")
-            return "gb18030"
+            text = data.decode("gb18030")
         except UnicodeDecodeError:
             pass
+        else:
+            return "big5" if _reads_better_as_big5(data, text) else "gb18030"
     return codecs.lookup(names[0]).name  # "utf-16-le", not charset-normalizer's "utf_16_le"
+
+
+def _reads_better_as_big5(data: bytes, as_gb: str) -> bool:
+    """Whether the bytes make common Big5 characters far more often than they
+    make common GB2312 ones: short Big5 text also decodes as GB18030, into
+    rare characters.  Common means level 1 of each standard (lead bytes
+    B0-D7 in GB2312, A4-C6 in Big5)."""
+    try:
+        as_big5 = data.decode("big5")
+    except UnicodeDecodeError:
+        return False
+    return _common_share(as_big5, "big5", 0xA4, 0xC6) > _common_share(as_gb, "gb2312", 0xB0, 0xD7) + 0.15
+
+
+def _common_share(text: str, encoding: str, low: int, high: int) -> float:
+    """Share of the first 2000 Chinese characters of ``text`` in ``encoding``'s level 1."""
+    hanzi = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"][:2000]
+    common = 0
+    for ch in hanzi:
+        try:
+            lead = ch.encode(encoding)[0]
+        except UnicodeEncodeError:
+            continue
+        common += low <= lead <= high
+    return common / len(hanzi) if hanzi else 0.0
 
 
 def _strict(data: bytes, encoding: str, path: Path) -> str:
