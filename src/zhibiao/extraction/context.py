@@ -17,6 +17,7 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]+")
 _CLAUSE_SEP = "，,；;：:。\n"
 _YEAR = re.compile(r"(?<![\d—\-–~至])((?:19|20)\d\d)\s*年(?!代|以来|起|前后|[—\-–~至])")
 _COMPARED = re.compile(r"(?:较|比|同比|相比)$")
+_ADDRESS = re.compile(r"^(?:各位代表|同志们)[！!，,：:]\s*")
 _HEADING = re.compile(r"^\s*(?:#+\s*|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+部分)")
 
 
@@ -109,10 +110,16 @@ def _year_of(m: re.Match[str]) -> int | None:
     return None
 
 
-def _heading_section(line: str, doc_year: int, start: int) -> Section | None:
-    """The section a heading (or a paragraph opener like 过去一年) starts, if any."""
+def _heading_section(line: str, doc_year: int, start: int, heading: bool = True) -> Section | None:
+    """The section a heading (or a paragraph opener like 过去一年) starts, if any.
+
+    Only headings open target sections: a paragraph opening 2025年目标任务顺利完成
+    looks back, not forward.
+    """
+    kinds = (("section_review", "actual"), ("section_target", "target")) if heading else \
+        (("section_review", "actual"),)
     hits = [((m, value), status)
-            for kind, status in (("section_review", "actual"), ("section_target", "target"))
+            for kind, status in kinds
             for rx, value in lexicon().cues.get(kind, []) for m in [rx.search(line)] if m]
     if not hits:
         return None
@@ -140,8 +147,11 @@ def frame(text: str, year_hint: int | None = None, year: int | None = None) -> F
     for line in text.split("\n"):
         stripped = line.strip()
         is_heading = 0 < len(stripped) <= 60 and (not stripped.endswith("。") or _HEADING.match(stripped))
-        probe = stripped if is_heading else stripped[:8]
-        sec = _heading_section(probe, doc_year, pos) if stripped else None
+        probe = stripped if is_heading else _ADDRESS.sub("", stripped)[:8]
+        sec = _heading_section(probe, doc_year, pos, heading=is_heading) if stripped else None
+        if sec is None and stripped and sections[-1].status == "actual" and first_cue("multi_year", probe):
+            # 这五年，…: a five-year review inside a review section (only end-of-period levels)
+            sec = Section(pos, doc_year - 1, "actual", multi_year=True)
         if sec:
             sections.append(sec)
         pos += len(line) + 1

@@ -223,7 +223,7 @@ def iter_mentions(text: str, issuer_level: str | None = None) -> Iterator[tuple[
     >>> [(s, e, c.name) for s, e, c in iter_mentions("全年原煤产量1.37亿吨，外送煤7560万吨")]
     [(2, 6, 'COAL'), (13, 16, 'COAL_PART')]
     >>> [c.name for *_, c in iter_mentions("推进省重大项目800个", "province")]
-    ['KEY_PROJECT']
+    ['KEY_PROJECT_PROVINCE']
     >>> [c.name for *_, c in iter_mentions("推进省重大项目800个", "county")]
     ['KEY_PROJECT_HIGHER']
     """

@@ -12,7 +12,8 @@ from .context import clause_start
 # The issuer shows in a report's head (title, 全盟/我区 words); reading only that
 # keeps the cost of finding it bounded for a 400-page report.
 ISSUER_WINDOW = 8000
-_FILLER = re.compile(r"(?:口岸|铁路口岸|公路口岸|站|市|旗|县|区|全年|累计|进出境|出入境|的)*")
+_FILLER = re.compile(r"(?:口岸|铁路口岸|公路口岸|站|市|旗|县|区|全年|年度|累计|进出境|出入境|的"
+                     r"|[\u4e00-\u9fff]{0,4}?(?:国际)?机场)*")
 # 杭州萧山国际机场, 西安咸阳国际机场: an airport is named city + place; it is the city's
 _AIRPORT = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:国际)?机场")
 # 中欧班列（西安）: the place in brackets right after the name

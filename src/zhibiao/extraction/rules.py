@@ -96,7 +96,7 @@ def _verb(local: str) -> str | None:
     ('added', 'level', 'up', 'down', 'level', None)
     """
     best: tuple[int, int, str] | None = None
-    for kind in ("verb_growth", "verb_flat", "verb_added", "verb_level"):
+    for kind in ("verb_growth", "verb_flat", "verb_added", "verb_level", "verb_started"):
         hit = last_cue(kind, local)
         if hit:
             rank = (hit[0].end(), len(hit[0].group()))
@@ -120,8 +120,8 @@ def choose_indicator(concept: Concept, unit: str, verb: str | None) -> tuple[str
     (('ENERGY_INTENSITY_DROP', 1), ('URBANIZATION_RATE', 1))
     """
     parsed = split_unit(unit)
-    if parsed is None or parsed[1].base == "百分点":
-        return None
+    if parsed is None or parsed[1].base == "百分点" or verb == "started":
+        return None  # 开工1600万千瓦: work started is neither the stock nor the addition
     base = parsed[1].base
     sign = -1 if verb == "down" else 1
     if concept.drop_positive:
@@ -335,7 +335,7 @@ def _link_one(text: str, frame: Frame, mentions: list[Mention], starts: list[int
 
 def _not_a_fact(text: str, link: _Link) -> bool:
     m, q = link.mention, link.quantity
-    gap = text[m.end:q.start] if m.end <= q.start else ""
+    gap = _drop_asides(text[m.end:q.start]) if m.end <= q.start else ""
     if first_cue("not_fact", gap):
         return True
     if q.unit != "%" and re.match(r"(?:以上|以下)?的", text[q.end:q.end + 3]):
@@ -343,19 +343,41 @@ def _not_a_fact(text: str, link: _Link) -> bool:
     if link.rule == "count-before-name" and (text[q.start - 1:q.start] == "等" or
                                              first_cue("part_after", text[m.end:m.end + 6])):
         return True  # 等3个重大项目 are examples; 179个重大项目开工 a part of the list
-    if link.rule == "name-values" and not _continues(link.local):
+    if link.rule == "name-values" and not _continues(_drop_asides(link.local)):
         return True  # 、科技型中小企业入库76家: a new subject took over
-    if link.rule == "name-value" and re.search(r"[，,]", gap) and not _continues(re.split(r"[，,]", gap)[-1]):
-        return True  # a later clause with a subject of its own (…行动，共有116个)
+    seps = r"[，,、]" if re.search(r"\d", gap) else r"[，,]"  # after an earlier value, 、 also ends its item
+    if link.rule == "name-value" and re.search(seps, gap) and not _continues(re.split(seps, gap)[-1]):
+        return True  # a later clause with a subject of its own (…行动，共有116个; 60万人以上、省外务工劳动力600万人)
     before = text[clause_start(text, m.start):m.start]
     if "全国" in before[-8:] or "年均" in before[-4:] or first_cue("zone_before", before):
         return True
-    if _in_multi_year_paragraph(text, q.start) and first_cue("flow_word", before + text[m.start:q.start]):
+    cumulative = all("累计" in catalog.indicator(c).name_zh for c in m.concept.indicators)
+    if _in_multi_year_paragraph(text, q.start) and not cumulative and \
+            first_cue("flow_word", _own_words(before, text[m.start:q.start])):
         return True  # 这五年…累计完成防沙治沙6688万亩: a five-year total
     # 由2.57万元增加到3.52万元: a baseline without a year of its own is no fact
     if text[max(0, q.start - 1):q.start] in ("由", "从") and not re.search(r"上年|\d{4}年", before + gap):
         return True
     return False
+
+
+def _drop_asides(s: str) -> str:
+    """Without ranking asides (、稳居全国前十强) that stand between two values of one name."""
+    for rx, _ in lexicon().cues.get("aside", []):
+        s = rx.sub("", s)
+    return s
+
+
+def _own_words(before: str, span: str) -> str:
+    """The words that set a value's kind (flow or level): the clause before its name and
+    the name up to it, or, after an earlier value of the same name, only what follows that
+    (新增发电装机4178万千瓦、总装机达9157万千瓦: 新增 is 4178's).
+
+    >>> _own_words("", "发电装机4178万千瓦、总装机达"), _own_words("累计接待游客17.52亿人次、", "旅游花费")
+    ('总装机达', '累计接待游客17.52亿人次、旅游花费')
+    """
+    parts = re.split(r"\d[^、，,\d]*[、，,]", span)
+    return parts[-1] if len(parts) > 1 else before + span
 
 
 def _in_multi_year_paragraph(text: str, pos: int) -> bool:
@@ -387,7 +409,7 @@ def _continues(local: str) -> bool:
             rest = rx.sub("", rest)
     for word in lexicon().qualifiers_before:
         rest = rest.replace(word, "")
-    return re.fullmatch(r"[\s，、,和及以上左右]*", rest) is not None
+    return re.fullmatch(r"[\s，、,和及以上左右（(]*", rest) is not None
 
 
 def _five_year_figure(text: str, m: Mention, q: Quantity, code: str) -> bool:
@@ -396,7 +418,8 @@ def _five_year_figure(text: str, m: Mention, q: Quantity, code: str) -> bool:
     ind = catalog.indicator(code)
     if "累计" in ind.name_zh:
         return False
-    return ind.kind == "growth" or first_cue("flow_word", text[clause_start(text, m.start):q.start]) is not None
+    return ind.kind == "growth" or first_cue(
+        "flow_word", _own_words(text[clause_start(text, m.start):m.start], text[m.start:q.start])) is not None
 
 
 def _period_text(text: str, link: _Link, sentence_from: int) -> str:
