@@ -30,8 +30,10 @@ accuracy: $(STAMP)
 	$(BIN)/python bench/accuracy.py --shared $(SHARED)
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_read.py --shared $(SHARED)
+	$(BIN)/python bench/bench_read.py --shared $(SHARED) --pages 400
 	$(BIN)/python bench/bench_extract.py
+	$(BIN)/python bench/bench_workbook.py
+	$(BIN)/python bench/bench_import.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
