@@ -59,7 +59,7 @@ def _halfwidth_table() -> dict[int, str]:
 
 
 _HALFWIDTH = _halfwidth_table()
-_FULLWIDTH = re.compile("[" + "".join(re.escape(chr(c)) for c in _HALFWIDTH) + "]")
+_FULLWIDTH = re.compile("[" + "".join(re.escape(chr(c)) for c in _HALFWIDTH) + "]+")
 
 
 def to_halfwidth(m: Mapped) -> Mapped:
@@ -71,9 +71,8 @@ def to_halfwidth(m: Mapped) -> Mapped:
     >>> to_halfwidth(Mapped.identity("２０２３－２０２４年；第１/２页")).text
     '2023-2024年；第1/2页'
     """
-    if not _FULLWIDTH.search(m.text):
-        return m  # the usual case, found by one regex scan rather than a translate
-    return Mapped(m.text.translate(_HALFWIDTH), m.starts, m.ends)
+    # Only the runs that need it are translated (one for one, so the map holds).
+    return rewrite(m, _FULLWIDTH, lambda match: match.group().translate(_HALFWIDTH))
 
 
 @lru_cache(maxsize=1)
@@ -290,8 +289,7 @@ def join_lines(m: Mapped, pdf: bool) -> Mapped:
         a, b = match.span()
         if a == 0 or b == len(text):
             return ""
-        newlines = match.group().count("\n")
-        if newlines >= 2:
+        if b - a > 1 and match.group().count("\n") >= 2:
             return "\n"
         if text[a - 1] in _CLOSERS and _HEADING_START.match(text, b):
             return "\n"  # a full line closed its sentence and a heading follows
