@@ -331,3 +331,19 @@ def test_paragraph_over_both_columns_between_two_bands(tmp_path):
     assert doc.text.count("ends.\n") == 3
     assert order == sorted(order)
     assert f"{wide}0 {wide}1 {wide}2" in doc.text.split("\n")
+
+
+@pytest.mark.parametrize("count", [3, 4])
+def test_newspaper_page_of_three_or_four_columns(tmp_path, count):
+    width = 515 / count
+    page = []
+    for c in range(count):
+        x = 40 + c * width
+        page += [(x, 760 - 15 * i, f"c{c}r{i} " + "ab cd ef gh ij kl mn"[: int(width / 6) - 6])
+                 for i in range(10)]
+    page.sort(key=lambda item: (-item[1], item[0]))  # written row by row, as a naive reader reads
+    path = tmp_path / "paper.pdf"
+    path.write_bytes(make_pdf([page]))
+    doc = read_document(path)
+    order = [doc.text.index(f"c{c}r{i} ") for c in range(count) for i in range(10)]
+    assert order == sorted(order)

@@ -22,12 +22,13 @@ MIN_GUTTER = 6.0
 GUTTER_BAND = (0.25, 0.75)
 
 
-def find_gutter(words: list[Word], width: float) -> tuple[float, float] | None:
-    """The widest empty vertical strip in the middle of the page, if text lies on both sides.
+def find_gutter(words: list[Word], width: float, left: float = 0.0) -> tuple[float, float] | None:
+    """The widest empty vertical strip in the middle of ``[left, left + width]``
+    (the page, or a column that may hold columns of its own), if text lies on
+    both sides.
 
-    A few words may cross it (a heading over both columns); the strip must
-    separate at least a third of the words on each side, and each side must
-    run over most of the height of the text.
+    A few words may cross it (a heading over both columns); each side must
+    hold a real column (see :func:`_both_sides_full`).
 
     >>> left = [Word("l", 50, y, 280, y + 10) for y in range(0, 400, 15)]
     >>> right = [Word("r", 314, y, 540, y + 10) for y in range(0, 400, 15)]
@@ -40,7 +41,7 @@ def find_gutter(words: list[Word], width: float) -> tuple[float, float] | None:
     """
     if len(words) < 6:
         return None
-    lo, hi = int(width * GUTTER_BAND[0]), int(width * GUTTER_BAND[1])
+    lo, hi = int(left + width * GUTTER_BAND[0]), int(left + width * GUTTER_BAND[1])
     delta = [0] * (hi - lo + 2)
     for w in words:
         first, last = max(lo, int(w.x0) + 1), min(hi, int(w.x1))
@@ -177,7 +178,7 @@ def split_bands(words: list[Word], gutter: tuple[float, float]) -> list[Block]:
         for index, col in enumerate((left, right)):
             inside = [ln for ln in col if lower < (ln.y0 + ln.y1) / 2 <= upper]
             if inside:
-                blocks.append(Block(inside, column=index))
+                blocks.extend(_split_again(inside, index))
         if strip:
             strip.words.sort(key=lambda w: w.x0)
             if blocks and blocks[-1].column < 0:
@@ -186,6 +187,20 @@ def split_bands(words: list[Word], gutter: tuple[float, float]) -> list[Block]:
                 blocks.append(Block([strip], column=-1))
             upper = strip.y0
     return blocks
+
+
+def _split_again(lines: list[Line], column: int) -> list[Block]:
+    """A column that holds columns of its own (three or four on a newspaper
+    page) split the same way; its inner columns get ids of their own."""
+    words = [w for line in lines for w in line.words]
+    x0, x1 = min(w.x0 for w in words), max(w.x1 for w in words)
+    gutter = find_gutter(words, x1 - x0, x0) if len(lines) >= 6 else None
+    if gutter is None:
+        return [Block(lines, column=column)]
+    inner = split_bands(words, gutter)
+    for block in inner:
+        block.column = column if block.column < 0 else (column + 1) * 10 + block.column
+    return inner
 
 
 def _bridged(left: list[Line], right: list[Line], max_gap: float) -> list[Line]:
