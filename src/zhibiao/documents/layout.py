@@ -1,4 +1,5 @@
-"""Reading order of a PDF page from word boxes: columns, lines and paragraphs.
+"""Reading order of a PDF page from word boxes: columns (two, or more by splitting
+a column again), bands between lines over the columns, headers and footers.
 
 Pure geometry, no PDF library: the reader hands in words (runs of non-space
 characters with their boxes, in PDF units with y growing upwards) and gets
