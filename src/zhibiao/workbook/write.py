@@ -7,13 +7,15 @@ at the end, so a failure never leaves half a workbook behind.
 """
 from __future__ import annotations
 
+import gc
 import math
 import os
 import uuid
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
@@ -55,9 +57,10 @@ def write_workbook(facts: Sequence[Fact], path: str | os.PathLike[str], *,
         path.parent.mkdir(parents=True, exist_ok=True)
         wb = xlsxwriter.Workbook(str(tmp), _options())
         try:
-            # The plan lives only inside this call, so it is freed before close() builds
-            # the comment XML, the memory peak of a large workbook.
-            _write_all(wb, plan_workbook(list(facts)), props, findings or [], documents)
+            with _collector_paused():
+                # The plan lives only inside this call, so it is freed before close() builds
+                # the comment XML, the memory peak of a large workbook.
+                _write_all(wb, plan_workbook(list(facts)), props, findings or [], documents)
         finally:
             wb.close()
         os.replace(tmp, path)
@@ -68,6 +71,23 @@ def write_workbook(facts: Sequence[Fact], path: str | os.PathLike[str], *,
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the plan is written.
+
+    The plan is hundreds of thousands of small acyclic objects (freed by
+    reference counting); collections would only re-scan them, about 7% of the
+    time of a large workbook.  The caller's setting is restored.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _options() -> dict[str, Any]:
