@@ -38,50 +38,25 @@ class Mapped:
         return list(zip(self.starts, self.ends))
 
 
-class _Builder:
-    """Accumulates the output text and offsets of one rewrite."""
+def _put(parts: list[str], starts: array, ends: array, src: Mapped, new: str, a: int, b: int) -> None:
+    """Append ``new``, standing for ``src.text[a:b]``, to the output being built.
 
-    def __init__(self, source: Mapped) -> None:
-        self.src = source
-        self.parts: list[str] = []
-        self.starts = array("I")
-        self.ends = array("I")
-
-    def copy(self, a: int, b: int) -> None:
-        """Keep ``source.text[a:b]`` with its offsets."""
-        if a < b:
-            self.parts.append(self.src.text[a:b])
-            self.starts.extend(self.src.starts[a:b])
-            self.ends.extend(self.src.ends[a:b])
-
-    def put(self, new: str, a: int, b: int) -> None:
-        """Put ``new`` in place of ``source.text[a:b]``.
-
-        Same length: character i maps to old character i.  Otherwise every new
-        character maps to the whole old range (an insertion to an empty range).
-        """
-        if not new:
-            return
-        if len(new) == b - a:
-            self.copy(a, b)
-            self.parts[-1] = new
-            return
-        if a < b:
-            rs, re_ = self.src.starts[a], self.src.ends[b - 1]
-        else:
-            rs = re_ = self._position(a)
-        self.parts.append(new)
-        self.starts.extend([rs] * len(new))
-        self.ends.extend([re_] * len(new))
-
-    def _position(self, a: int) -> int:
-        """The raw position just before source character ``a``."""
-        if a < len(self.src.text):
-            return self.src.starts[a]
-        return self.src.ends[-1] if self.src.text else 0
-
-    def build(self) -> Mapped:
-        return Mapped("".join(self.parts), self.starts, self.ends)
+    Same length: character i maps to old character i.  Otherwise every new
+    character maps to the whole old range (an insertion to an empty range).
+    """
+    parts.append(new)
+    if len(new) == b - a:
+        starts.extend(src.starts[a:b])
+        ends.extend(src.ends[a:b])
+        return
+    if a < b:
+        rs, re_ = src.starts[a], src.ends[b - 1]
+    elif a < len(src.text):
+        rs = re_ = src.starts[a]
+    else:
+        rs = re_ = src.ends[-1] if src.text else 0
+    starts.extend([rs] * len(new))
+    ends.extend([re_] * len(new))
 
 
 def rewrite(m: Mapped, pattern: "re.Pattern[str]", repl: Replacement) -> Mapped:
@@ -96,37 +71,43 @@ def rewrite(m: Mapped, pattern: "re.Pattern[str]", repl: Replacement) -> Mapped:
     >>> rewrite(Mapped.identity("abc"), re.compile("z"), "").text
     'abc'
     """
-    out: _Builder | None = None
-    pos = 0
-    for match in pattern.finditer(m.text):
-        new = repl(match) if callable(repl) else repl
-        if new == match.group():
-            continue
-        if out is None:
-            out = _Builder(m)
-        a, b = match.span()
-        out.copy(pos, a)
-        out.put(new, a, b)
-        pos = b
-    if out is None:
-        return m
-    out.copy(pos, len(m.text))
-    return out.build()
+    text = m.text
+    edits = []
+    if callable(repl):
+        for match in pattern.finditer(text):
+            new = repl(match)
+            if new != match.group():
+                edits.append((*match.span(), new))
+    else:
+        edits = [(*match.span(), repl) for match in pattern.finditer(text) if match.group() != repl]
+    return replace_spans(m, edits)
 
 
 def replace_spans(m: Mapped, edits: list[tuple[int, int, str]]) -> Mapped:
     """Apply ``(start, end, new)`` edits, sorted and not overlapping, keeping the map.
+
+    The loop is written out flat: it runs once for every line break of a long
+    document.
 
     >>> replace_spans(Mapped.identity("abcdef"), [(1, 3, ""), (4, 5, "XY")]).text
     'adXYf'
     """
     if not edits:
         return m
-    out = _Builder(m)
+    text, starts, ends = m.text, m.starts, m.ends
+    parts: list[str] = []
+    out_starts, out_ends = array("I"), array("I")
     pos = 0
     for a, b, new in edits:
-        out.copy(pos, a)
-        out.put(new, a, b)
+        if pos < a:
+            parts.append(text[pos:a])
+            out_starts.extend(starts[pos:a])
+            out_ends.extend(ends[pos:a])
+        if new:
+            _put(parts, out_starts, out_ends, m, new, a, b)
         pos = b
-    out.copy(pos, len(m.text))
-    return out.build()
+    if pos < len(text):
+        parts.append(text[pos:])
+        out_starts.extend(starts[pos:])
+        out_ends.extend(ends[pos:])
+    return Mapped("".join(parts), out_starts, out_ends)
