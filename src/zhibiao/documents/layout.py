@@ -43,6 +43,9 @@ def find_gutter(words: list[Word], width: float, left: float = 0.0) -> tuple[flo
     if len(words) < 6:
         return None
     lo, hi = int(left + width * GUTTER_BAND[0]), int(left + width * GUTTER_BAND[1])
+    allowed = max(1, len(words) // 20)
+    if sum(1 for w in words if w.x0 < lo and w.x1 > hi) > allowed:
+        return None  # lines run over the whole middle band: one column, found cheaply
     delta = [0] * (hi - lo + 2)
     for w in words:
         first, last = max(lo, int(w.x0) + 1), min(hi, int(w.x1))
@@ -53,7 +56,7 @@ def find_gutter(words: list[Word], width: float, left: float = 0.0) -> tuple[flo
     for d in delta[:-1]:
         running += d
         cover.append(running)
-    run = _widest_run(cover, max(1, len(words) // 20))
+    run = _widest_run(cover, allowed)
     if run is None:
         return None
     # Inside that strip, keep the part the fewest words cross (ragged line
@@ -193,9 +196,11 @@ def split_bands(words: list[Word], gutter: tuple[float, float]) -> list[Block]:
 def _split_again(lines: list[Line], column: int) -> list[Block]:
     """A column that holds columns of its own (three or four on a newspaper
     page) split the same way; its inner columns get ids of their own."""
+    if len(lines) < 6:
+        return [Block(lines, column=column)]
     words = [w for line in lines for w in line.words]
     x0, x1 = min(w.x0 for w in words), max(w.x1 for w in words)
-    gutter = find_gutter(words, x1 - x0, x0) if len(lines) >= 6 else None
+    gutter = find_gutter(words, x1 - x0, x0)
     if gutter is None:
         return [Block(lines, column=column)]
     inner = split_bands(words, gutter)
