@@ -112,9 +112,12 @@ def sources(shared: Path) -> list[Path]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    parser.add_argument("--pages", type=int, default=400)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per reader; the best counts")
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared",
+                        help="shared/ with samples/pdf and samples/pdf-2col (default ../shared)")
+    parser.add_argument("--pages", type=int, default=400, help="pages of the PDF built (default 400)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs per reader, the best counts (pdfplumber: --plumber-repeat)")
+    parser.add_argument("--plumber-repeat", type=int, default=1, help="runs of pdfplumber (slow)")
     parser.add_argument("--skip-pdfplumber", action="store_true", help="it takes a while")
     parser.add_argument("--worker", nargs=2, metavar=("KIND", "PDF"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -132,7 +135,7 @@ def main() -> None:
         for name, kind in READERS.items():
             if kind == "pdfplumber" and args.skip_pdfplumber:
                 continue
-            repeat = 1 if kind == "pdfplumber" and args.repeat > 1 else args.repeat
+            repeat = args.plumber_repeat if kind == "pdfplumber" else args.repeat
             r = results[kind] = measure(kind, big, repeat)
             print(f"{name:28} {r['seconds']:7.2f} {r['cpu']:7.2f} {pages / r['cpu']:8.1f} "
                   f"{r['peak_mb']:8.0f} {r['chars']:9d}")
