@@ -86,3 +86,16 @@ def test_a_text_with_no_report_in_it_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(cli, ["extract", str(note)])
     assert result.exit_code == 1
     assert "notes.txt" in result.output and ("--year" in result.output or "--region" in result.output)
+
+
+def test_fill_from_the_reviewed_store(samples_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run("build", str(samples_dir / "001_9f860a2bdebb59a8.txt"), "-o", "wb.xlsx").exit_code == 0
+    assert run("import", "wb.xlsx", "--reviewer", "张三").exit_code == 0
+    template = samples_dir.parent / "templates" / "example_template.xlsx"
+    result = CliRunner().invoke(cli, ["fill", "--db", "zhibiao.db", "--template", str(template), "-o", "out.xlsx"])
+    assert (tmp_path / "out.xlsx").exists()
+    assert "cells filled" in result.output
+    history = run("history", "--region", "152500", "--indicator", "COAL_OUTPUT", "--format", "json")
+    entries = json.loads(history.output)
+    assert {e["year"] for e in entries} >= {2023, 2024}

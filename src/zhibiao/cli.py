@@ -87,7 +87,7 @@ def _fail_if_any(failures: list[tuple[Path, str]]) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="The workbook to write (.xlsx), or a folder with --by region.")
 @click.option("--by", type=click.Choice(["region"]), help="One workbook per region, in the folder --output.")
-@click.option("--jobs", type=int, help="Worker processes (default: all cores).")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
 @click.option("--region", help="Region code (or name) of the reports, when the text does not say.")
 @click.option("--year", type=int, help="Year the reports were given in, when the text does not say.")
 def build(paths: tuple[Path, ...], output: Path, by: str | None, jobs: int | None,
@@ -238,13 +238,15 @@ def history(db: Path | None, region: str | None, indicator: str | None, year: in
 
 
 @cli.command()
-@click.argument("facts_file", type=click.Path(exists=True, path_type=Path))
+@click.argument("facts_file", type=click.Path(exists=True, path_type=Path), required=False)
+@click.option("--db", type=click.Path(path_type=Path), envvar="ZHIBIAO_DB",
+              help="Fill from the reviewed canonical store instead of FACTS_FILE.")
 @click.option("--template", type=click.Path(exists=True, path_type=Path), required=True,
               help="A clerk's workbook with {{INDICATOR|REGION|YEAR}} markers or zb.* names.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The filled workbook.")
 @click.option("--blank-missing", is_flag=True, help="Empty the markers that have no value instead of keeping them.")
-def fill(facts_file: Path, template: Path, output: Path, blank_missing: bool) -> None:
-    """Fill a clerk's own template from facts (JSON Lines), keeping its formatting.
+def fill(facts_file: Path | None, db: Path | None, template: Path, output: Path, blank_missing: bool) -> None:
+    """Fill a clerk's own template from facts (JSON Lines) or the store, keeping its formatting.
 
     Markers that name no known indicator or region, and markers with no value,
     are reported by cell address (exit code 1).
@@ -256,12 +258,20 @@ def fill(facts_file: Path, template: Path, output: Path, blank_missing: bool) ->
     from .facts import read_jsonl
     from .workbook.fill import fill_template
 
+    from .store import open_store
+
+    if facts_file is None and db is None:
+        raise click.UsageError("give FACTS_FILE (JSON Lines) or --db")
     try:
-        with open(facts_file, encoding="utf-8") as fh:
-            facts = read_jsonl(fh)
+        if facts_file is not None:
+            with open(facts_file, encoding="utf-8") as fh:
+                facts = read_jsonl(fh)
+        else:
+            with open_store(db, create=False) as store:
+                facts = [r.to_fact() for r in store.records()]
         report = fill_template(facts, template, output, blank_missing=blank_missing)
     except (ZhibiaoError, ValueError, KeyError) as exc:
-        raise click.ClickException(f"{facts_file}: {exc}") from exc
+        raise click.ClickException(f"{facts_file or db}: {exc}") from exc
     for line in report.lines():
         click.echo(line)
     click.echo(f"{len(report.filled)} cells filled → {output}", err=True)
