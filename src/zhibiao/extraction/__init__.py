@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .. import catalog
 from ..facts import Fact, Mention, Source
 from .context import frame
-from .place import resolve_issuer, subregion
+from .place import resolve_issuer, subregions
 from .rules import Candidate, candidates
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def extract(document: "Document", *, region: str | None = None, year: int | None
     issuer = resolve_issuer(text, region)
     hint = re.search(r"(?:19|20)\d\d", document.name)
     fr = frame(text, year_hint=int(hint.group()) if hint else None, year=year)
-    facts = [_fact(document, c, issuer, region is None) for c in candidates(text, fr, issuer.level)]
+    facts = [f for c in candidates(text, fr, issuer.level) for f in _facts(document, c, issuer, region is None)]
     return dedupe(facts)
 
 
@@ -40,8 +40,13 @@ def extract_file(path: str | Path, *, region: str | None = None,
     return document, extract(document, region=region, year=year)
 
 
-def _fact(document: "Document", c: Candidate, issuer, allow_subregion: bool) -> Fact:
-    where = subregion(document.text, c.start, issuer, c.mention_end) if allow_subregion else None
+def _facts(document: "Document", c: Candidate, issuer, allow_subregion: bool) -> list[Fact]:
+    """The facts of one candidate: one per place it belongs to (a list of places shares it)."""
+    places = subregions(document.text, c.start, issuer, c.mention_end, c.indicator) if allow_subregion else []
+    return [_fact(document, c, issuer, where) for where in places] if places else [_fact(document, c, issuer, None)]
+
+
+def _fact(document: "Document", c: Candidate, issuer, where) -> Fact:
     place = where or issuer
     ind = catalog.indicator(c.indicator)
     raw_start, raw_end = document.raw_span(c.start, c.end)

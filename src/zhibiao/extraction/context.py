@@ -18,6 +18,8 @@ _CLAUSE_SEP = "，,；;：:。\n"
 _YEAR = re.compile(r"(?<![\d—\-–~至])((?:19|20)\d\d)\s*年(?!代|以来|起|前后|[—\-–~至])")
 _COMPARED = re.compile(r"(?:较|比|同比|相比)$")
 _ADDRESS = re.compile(r"^(?:各位代表|同志们)[！!，,：:]\s*")
+# a five-year review may open after a first sentence (2025年是“十四五”收官之年。五年来，…)
+MULTI_YEAR_PROBE = 40
 _HEADING = re.compile(r"^\s*(?:#+\s*|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+部分)")
 
 
@@ -149,7 +151,8 @@ def frame(text: str, year_hint: int | None = None, year: int | None = None) -> F
         is_heading = 0 < len(stripped) <= 60 and (not stripped.endswith("。") or _HEADING.match(stripped))
         probe = stripped if is_heading else _ADDRESS.sub("", stripped)[:8]
         sec = _heading_section(probe, doc_year, pos, heading=is_heading) if stripped else None
-        if sec is None and stripped and sections[-1].status == "actual" and first_cue("multi_year", probe):
+        if sec is None and stripped and sections[-1].status == "actual" and \
+                first_cue("multi_year", probe if is_heading else _ADDRESS.sub("", stripped)[:MULTI_YEAR_PROBE]):
             # 这五年，…: a five-year review inside a review section (only end-of-period levels)
             sec = Section(pos, doc_year - 1, "actual", multi_year=True)
         if sec:

@@ -35,6 +35,59 @@ def resolve_issuer(text: str, override: str | None = None) -> gazetteer.Region:
     return found
 
 
+def subregions(text: str, mention_start: int, issuer: gazetteer.Region,
+               mention_end: int | None = None, indicator: str | None = None) -> list[gazetteer.Region]:
+    """Every division a value belongs to: one named before the indicator, all the places of a
+    list before it (内江、眉山、自贡、遂宁经济总量突破2000亿元), or, for an airport figure, the
+    city whose airport or air hub the sentence names (支持成都打造…航空枢纽，…旅客吞吐量…).
+
+    >>> r = gazetteer.region("510000")
+    >>> [x.code for x in subregions("内江、眉山、自贡、遂宁经济总量突破2000亿元", 11, r)]
+    ['511000', '511400', '510300', '510900']
+    >>> [x.code for x in subregions("支持成都打造国际航空枢纽，旅客吞吐量突破9000万人次", 13, r, None, "AIRPORT_PASSENGERS")]
+    ['510100']
+    """
+    one = subregion(text, mention_start, issuer, mention_end)
+    if one is None:
+        if indicator in _AIRPORT_INDICATORS and not _ISSUER_WORD.search(text[clause_start(text, mention_start):mention_start]):
+            hub = _air_hub_city(text, mention_start, issuer)
+            return [hub] if hub else []
+        return []
+    start = clause_start(text, mention_start)
+    clause = text[start:mention_start]
+    names = [n for n in gazetteer.names_in(clause, within=issuer.code)]
+    idx = next((i for i in range(len(names) - 1, -1, -1) if names[i][2].code == one.code), None)
+    if idx is None:
+        return [one]
+    out = [one]
+    while idx > 0 and _LIST_JOIN.fullmatch(clause[names[idx - 1][1]:names[idx][0]]):
+        idx -= 1
+        region = names[idx][2]
+        if region.code == issuer.code or not gazetteer.is_within(region.code, issuer.code):
+            break
+        out.insert(0, region)
+    return out
+
+
+# 、/和/及/与 between the places of a list that share one value
+_LIST_JOIN = re.compile(r"(?:市|州|县|区|旗|盟)?[、和及与]")
+_AIRPORT_INDICATORS = {"AIRPORT_PASSENGERS"}
+_ISSUER_WORD = re.compile(r"[全我本](?:区|省|市|盟|旗|县|州)")  # 全盟机场旅客吞吐量: the issuer's own figure
+# a city's airport or air hub named earlier in the sentence of an airport figure
+_AIR_HUB = re.compile(r"[^，。；]{0,16}?(?:机场|航空枢纽|航空港|空港)")
+
+
+def _air_hub_city(text: str, mention_start: int, issuer: gazetteer.Region) -> gazetteer.Region | None:
+    sentence_from = max(text.rfind(ch, 0, mention_start) for ch in "。！？\n") + 1
+    sentence = text[sentence_from:mention_start]
+    found = None
+    for s, e, region in gazetteer.names_in(sentence, within=issuer.code):
+        if _AIR_HUB.match(sentence, e) and region.code != issuer.code and \
+                gazetteer.is_within(region.code, issuer.code):
+            found = region
+    return found
+
+
 def subregion(text: str, mention_start: int, issuer: gazetteer.Region,
               mention_end: int | None = None) -> gazetteer.Region | None:
     """A division under the issuer named right before an indicator in its clause.

@@ -237,10 +237,19 @@ def _respectively(text: str, quantities: list[Quantity]) -> tuple[list[_Link], s
         concepts = _list_concepts(items)
         if concepts is None:
             continue
-        local = text[fb.end():chain[0].start]
-        for q, concept in zip(chain, concepts):
-            if concept is not None:
-                links.append(_Link(q, Mention(head_from, fb.start(), concept), local, "respectively"))
+        runs = [(text[fb.end():chain[0].start], chain)]
+        # 分别达6.9万元、3.4万元，增长4.2%、5.3%: a second run of as many values maps the same way
+        rest = quantities[bisect_left(q_starts, chain[-1].end):]
+        if rest and re.match(r"[，,、]", text[chain[-1].end:rest[0].start]) and \
+                _continues(text[chain[-1].end:rest[0].start]):
+            second = _list_values(text, chain[-1].end, rest)
+            if len(second) == len(items):
+                runs.append((text[chain[-1].end:second[0].start], second))
+                taken.update(q.start for q in second)
+        for local, values in runs:
+            for q, concept in zip(values, concepts):
+                if concept is not None:
+                    links.append(_Link(q, Mention(head_from, fb.start(), concept), local, "respectively"))
     return links, taken
 
 
@@ -271,8 +280,9 @@ def _list_concepts(items: list[str]) -> list[Concept | None] | None:
         found = [_anchored_concept(item + tail) for item in items[:-1]]
         if any(found):  # 原煤、原油、天然气产量: 原煤 + 产量, though 天然气产量 is none
             return found + [full]
-    if full is None:
-        return None
+    if full is None:  # 规上工业增加值、规上服务业营收分别增长6.5%和7%: items that are whole names
+        own = [_anchored_concept(item) for item in items]
+        return own if any(own) else None
     return [None] * (len(items) - 1) + [full]  # 一产、二产 name no indicator: only 三产 counts
 
 
@@ -343,6 +353,10 @@ def _not_a_fact(text: str, link: _Link) -> bool:
     if link.rule == "count-before-name" and (text[q.start - 1:q.start] == "等" or
                                              first_cue("part_after", text[m.end:m.end + 6])):
         return True  # 等3个重大项目 are examples; 179个重大项目开工 a part of the list
+    parsed = split_unit(q.unit or "")
+    if parsed is not None and parsed[1].base in _COUNT_BASES and _counts_a_noun(text, q.end) and \
+            (link.rule == "name-values" or re.search(r"[、，,]", gap)):
+        return True  # 完成投资2.8万亿元，3920个新投产项目: the count is the noun's after it
     if link.rule == "name-values" and not _continues(_drop_asides(link.local)):
         return True  # 、科技型中小企业入库76家: a new subject took over
     seps = r"[，,、]" if re.search(r"\d", gap) else r"[，,]"  # after an earlier value, 、 also ends its item
@@ -352,6 +366,9 @@ def _not_a_fact(text: str, link: _Link) -> bool:
     if "全国" in before[-8:] or "年均" in before[-4:] or first_cue("zone_before", before):
         return True
     cumulative = all("累计" in catalog.indicator(c).name_zh for c in m.concept.indicators)
+    clause = text[clause_start(text, m.start):q.start]
+    if not cumulative and "累计" in gap and not first_cue("within_year", clause):
+        return True  # 中欧班列累计开行超1.4万列: a total since the start, not a year's figure
     if _in_multi_year_paragraph(text, q.start) and not cumulative and \
             first_cue("flow_word", _own_words(before, text[m.start:q.start])):
         return True  # 这五年…累计完成防沙治沙6688万亩: a five-year total
@@ -359,6 +376,18 @@ def _not_a_fact(text: str, link: _Link) -> bool:
     if text[max(0, q.start - 1):q.start] in ("由", "从") and not re.search(r"上年|\d{4}年", before + gap):
         return True
     return False
+
+
+def _counts_a_noun(text: str, pos: int) -> bool:
+    """Whether a count is followed by the noun it counts (3920个新投产项目, 120个老旧街区).
+
+    >>> _counts_a_noun("3920个新投产项目", 5), _counts_a_noun("300个以上，", 4), _counts_a_noun("10个、", 3)
+    (True, False, False)
+    """
+    after = text[pos:pos + 2]
+    return re.match(r"[\u4e00-\u9fff“]", after) is not None and \
+        not any(after.startswith(w) or text[pos:pos + 3].startswith(w) for w in
+                list(lexicon().qualifiers_after) + ["左右", "以上", "以下", "以内"])
 
 
 def _drop_asides(s: str) -> str:
@@ -418,6 +447,8 @@ def _five_year_figure(text: str, m: Mention, q: Quantity, code: str) -> bool:
     ind = catalog.indicator(code)
     if "累计" in ind.name_zh:
         return False
+    if first_cue("period_flow", code):  # 造林88万亩, 新改建农村公路4.2万公里: work done over the five years
+        return True
     return ind.kind == "growth" or first_cue(
         "flow_word", _own_words(text[clause_start(text, m.start):m.start], text[m.start:q.start])) is not None
 
