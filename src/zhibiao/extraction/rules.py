@@ -319,7 +319,7 @@ def candidates(text: str, frame: Frame, issuer_level: str | None = None) -> list
 def _shared(text: str, frame: Frame, mentions: list[Mention], link: _Link) -> list[Candidate]:
     """社会消费品零售总额、固定资产投资增长4%左右: names joined by 、/和 before one value share it."""
     out: list[Candidate] = []
-    i = mentions.index(link.mention)
+    i = bisect_left(mentions, link.mention.start, key=lambda m: m.start)  # mentions are in text order
     floor = clause_start(text, link.mention.start)
     while i > 0 and mentions[i - 1].start >= floor and \
             text[mentions[i - 1].end:mentions[i].start] in ("、", "和", "及", "与"):
