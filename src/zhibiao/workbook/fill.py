@@ -1,4 +1,4 @@
-"""Fill a clerk's own workbook template with fact values, keeping its formatting.
+r"""Fill a clerk's own workbook template with fact values, keeping its formatting.
 
 Marker syntax
 -------------
