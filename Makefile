@@ -20,6 +20,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/zhibiao extract samples/001_9f860a2bdebb59a8.txt
 	$(BIN)/zhibiao extract samples/*.txt --format jsonl -o workbooks/samples-facts.jsonl
+	$(BIN)/zhibiao extract samples/pdf-2col/ --format jsonl -o workbooks/samples-2col-facts.jsonl
 	$(BIN)/zhibiao build samples/*.txt -o workbooks/samples.xlsx
 	$(BIN)/zhibiao validate workbooks/samples.xlsx
 
