@@ -115,3 +115,8 @@ def test_a_combined_review_heading_is_the_last_year_not_five():
     assert _run(text, year=2026, level="province") == [
         ("GDP_GROWTH", 2025, None, "actual", Decimal("5.5"), "eq"),
         ("NEW_URBAN_JOBS", 2025, None, "actual", Decimal(107), "eq")]
+
+
+def test_statements_over_several_years_and_flows_of_people_are_not_levels():
+    text = "一、2025年工作回顾\n粮食总产量连续9年稳定在1300亿斤以上，常住人口省际净流入4.5万人，地区生产总值迈上6万亿元台阶。"
+    assert _run(text, year=2026, level="province") == [("GDP", 2025, None, "actual", Decimal(60000), "ge")]
