@@ -120,3 +120,13 @@ def test_a_combined_review_heading_is_the_last_year_not_five():
 def test_statements_over_several_years_and_flows_of_people_are_not_levels():
     text = "一、2025年工作回顾\n粮食总产量连续9年稳定在1300亿斤以上，常住人口省际净流入4.5万人，地区生产总值迈上6万亿元台阶。"
     assert _run(text, year=2026, level="province") == [("GDP", 2025, None, "actual", Decimal(60000), "ge")]
+
+
+def test_five_year_plans_and_reviews_hold_no_annual_flows():
+    text = ("一、“十四五”时期和2025年工作回顾\n过去的五年极不寻常。植树造林659万亩，城镇化率达到60%。\n"
+            "刚刚过去的2025年很不平凡。城镇新增就业120万人。\n"
+            "二、“十五五”时期主要目标任务\n城镇新增就业500万人以上，常住人口城镇化率达到66%。")
+    assert _run(text, year=2026, level="province") == [
+        ("URBANIZATION_RATE", 2025, None, "actual", Decimal(60), "eq"),
+        ("NEW_URBAN_JOBS", 2025, None, "actual", Decimal(120), "eq"),
+        ("URBANIZATION_RATE", 2030, None, "target", Decimal(66), "eq")]

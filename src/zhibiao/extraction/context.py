@@ -134,7 +134,7 @@ def _heading_section(line: str, doc_year: int, start: int, heading: bool = True)
     elif value == "actual-1":
         year = doc_year - 1
     return Section(start, year or (doc_year - 1 if status == "actual" else doc_year), status,
-                   multi_year=value == "plan" and status == "actual")
+                   multi_year=value == "plan")  # 十四五 review or 十五五 plan: five-year figures
 
 
 def frame(text: str, year_hint: int | None = None, year: int | None = None) -> Frame:
