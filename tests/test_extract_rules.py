@@ -130,3 +130,11 @@ def test_five_year_plans_and_reviews_hold_no_annual_flows():
         ("URBANIZATION_RATE", 2025, None, "actual", Decimal(60), "eq"),
         ("NEW_URBAN_JOBS", 2025, None, "actual", Decimal(120), "eq"),
         ("URBANIZATION_RATE", 2030, None, "target", Decimal(66), "eq")]
+
+
+def test_milestone_gives_way_to_the_exact_value_and_counts_before_names():
+    text = "一、2025年工作回顾\n地区生产总值迈上6万亿元台阶，达到62661亿元。\n三、2026年重点工作\n实施1000个以上省重点项目，年度完成投资1万亿元。"
+    assert _run(text, year=2026, level="province") == [
+        ("GDP", 2025, None, "actual", Decimal(62661), "eq"),
+        ("KEY_PROJECT_COUNT", 2026, None, "target", Decimal(1000), "ge"),
+        ("KEY_PROJECT_INVESTMENT", 2026, None, "target", Decimal(10000), "eq")]

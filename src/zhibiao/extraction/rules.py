@@ -205,7 +205,7 @@ def _forward_mention(text: str, mentions: list[Mention], starts: list[int], q: Q
         return None
     i = bisect_left(starts, q.end)
     if i < len(mentions) and mentions[i].start - q.end <= 2 and \
-            re.fullmatch(r"[的级]*", text[q.end:mentions[i].start]):
+            re.fullmatch(r"(?:以上|左右|多)?[的级]*", text[q.end:mentions[i].start]):
         return mentions[i]
     if i < len(mentions) and re.fullmatch(r"“[^“”，。；]{1,8}”", text[q.end:mentions[i].start]):
         return mentions[i]
@@ -313,7 +313,15 @@ def candidates(text: str, frame: Frame, issuer_level: str | None = None) -> list
             prev_end = q.end
             if link.rule == "name-value":
                 out.extend(_shared(text, frame, mentions, link))
-    return sorted(out, key=lambda c: c.start)
+    return sorted(_without_milestones(text, out), key=lambda c: c.start)
+
+
+def _without_milestones(text: str, found: list[Candidate]) -> list[Candidate]:
+    """迈上6万亿元台阶，达到62661亿元: the round milestone gives way to the exact value."""
+    exact = {(c.indicator, c.year, c.months, c.status, text.rfind("。", 0, c.start))
+             for c in found if not first_cue("milestone", text[c.end:c.end + 3])}
+    return [c for c in found if not first_cue("milestone", text[c.end:c.end + 3])
+            or (c.indicator, c.year, c.months, c.status, text.rfind("。", 0, c.start)) not in exact]
 
 
 def _shared(text: str, frame: Frame, mentions: list[Mention], link: _Link) -> list[Candidate]:
