@@ -262,3 +262,18 @@ def last_cue(kind: str, text: str) -> tuple[re.Match[str], str] | None:
                     m.end() == best[0].end() and len(m.group()) > len(best[0].group())):
                 best = (m, value)
     return best
+
+
+def continues(local: str) -> bool:
+    """Whether the words between two values leave the first value's name in force.
+
+    >>> continues("、增长"), continues("，完成投资"), continues("、舍饲肉牛达到")
+    (True, True, False)
+    """
+    rest = local
+    for kind in ("verb_level", "verb_added", "verb_flat", "verb_growth", "chain_word"):  # 增加到 before 增加
+        for rx, _ in lexicon().cues.get(kind, []):
+            rest = rx.sub("", rest)
+    for word in lexicon().qualifiers_before:
+        rest = rest.replace(word, "")
+    return re.fullmatch(r"[\s，、,和及以上左右（(]*", rest) is not None

@@ -11,53 +11,18 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 from decimal import Decimal
 
 from .. import catalog
 from .context import Frame, clause_start, months_in, year_in
-from .lexicon import Concept, first_cue, iter_mentions, last_cue, lexicon
+from .lexicon import Concept, continues, first_cue, iter_mentions, last_cue, lexicon
+from .lists import respectively
+from .model import Candidate, Link, Mention, Quantity
 from .numbers import convert, split_unit
 
 MAX_GAP = 40  # characters between an indicator's name and its value
 _COUNT_BASES = {"个", "家", "列", "项"}
 _HARD_STOP = "；;。\n"
-
-
-@dataclass(frozen=True)
-class Mention:
-    start: int
-    end: int
-    concept: Concept
-
-
-@dataclass(frozen=True)
-class Quantity:
-    start: int
-    end: int
-    number: Decimal
-    unit: str | None
-    inner: str | None
-    high: Decimal | None = None
-    flat: bool = False  # 持平: a growth of zero written in words
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A value tied to an indicator, before region and dedupe."""
-
-    indicator: str
-    value: Decimal
-    value_high: Decimal | None
-    qualifier: str
-    start: int
-    end: int
-    year: int
-    months: str | None
-    status: str
-    confidence: float
-    rule: str
-    mention_end: int | None = None
 
 
 def find_mentions(text: str, issuer_level: str | None) -> list[Mention]:
@@ -177,14 +142,6 @@ def _status(text: str, clause_from: int, sentence_from: int, q: Quantity, sectio
     return section_status, 0.95
 
 
-@dataclass
-class _Link:
-    quantity: Quantity
-    mention: Mention
-    local: str  # text between the last thing before the value and the value
-    rule: str
-
-
 def _nearest_mention(text: str, mentions: list[Mention], starts: list[int], q: Quantity,
                      sentence_from: int) -> Mention | None:
     i = bisect_left(starts, q.start) - 1
@@ -212,94 +169,12 @@ def _forward_mention(text: str, mentions: list[Mention], starts: list[int], q: Q
     return None
 
 
-def _respectively(text: str, quantities: list[Quantity]) -> tuple[list[_Link], set[int]]:
-    """分别 lists: 城镇、农村居民收入分别增长4.8%、5.9% maps the values in order.
-
-    Returns the links and the starts of every value the lists account for
-    (一产、二产 values too, which are no indicator's).
-    """
-    links: list[_Link] = []
-    taken: set[int] = set()
-    q_starts = [q.start for q in quantities]
-    for fb in re.finditer("分别", text):
-        head_from = clause_start(text, fb.start())
-        items_text = text[head_from:fb.start()]
-        for rx, _ in lexicon().cues.get("list_prefix", []):
-            items_text = rx.sub("", items_text)
-        for rx, expansion in lexicon().cues.get("list_expand", []):
-            items_text = rx.sub(expansion, items_text)
-        items = [s for s in re.split(r"[、和与及]", items_text) if s]
-        after = quantities[bisect_left(q_starts, fb.end()):bisect_left(q_starts, fb.end() + 41)]
-        chain = _list_values(text, fb.end(), after)
-        if len(items) < 2 or len(chain) != len(items):
-            continue
-        taken.update(q.start for q in chain)  # the list's values, even those naming no indicator
-        concepts = _list_concepts(items)
-        if concepts is None:
-            continue
-        runs = [(text[fb.end():chain[0].start], chain)]
-        # 分别达6.9万元、3.4万元，增长4.2%、5.3%: a second run of as many values maps the same way
-        rest = quantities[bisect_left(q_starts, chain[-1].end):]
-        if rest and re.match(r"[，,、]", text[chain[-1].end:rest[0].start]) and \
-                _continues(text[chain[-1].end:rest[0].start]):
-            second = _list_values(text, chain[-1].end, rest)
-            if len(second) == len(items):
-                runs.append((text[chain[-1].end:second[0].start], second))
-                taken.update(q.start for q in second)
-        for local, values in runs:
-            for q, concept in zip(values, concepts):
-                if concept is not None:
-                    links.append(_Link(q, Mention(head_from, fb.start(), concept), local, "respectively"))
-    return links, taken
-
-
-def _list_values(text: str, pos: int, after: list[Quantity]) -> list[Quantity]:
-    """The run of values right after 分别 + verb, separated by 、/和/，."""
-    chain: list[Quantity] = []
-    for q in after:
-        gap = text[pos:q.start]
-        if chain and not re.fullmatch(r"(?:左右|以上|以下|以内)?[、和与及，,]", gap):
-            break
-        if not chain and len(gap) > 6:
-            break
-        chain.append(q)
-        pos = q.end
-    return chain
-
-
-def _list_concepts(items: list[str]) -> list[Concept | None] | None:
-    """Each list item completed with the shared head noun, as a concept.
-
-    The last item carries the head (三产增加值); the others take the shortest
-    tail of it that makes a known name (一产 + 增加值 is no indicator: None).
-    """
-    last = items[-1]
-    full = _anchored_concept(last)
-    for j in range(1, len(last)):
-        tail = last[j:]
-        found = [_anchored_concept(item + tail) for item in items[:-1]]
-        if any(found):  # 原煤、原油、天然气产量: 原煤 + 产量, though 天然气产量 is none
-            return found + [full]
-    if full is None:  # 规上工业增加值、规上服务业营收分别增长6.5%和7%: items that are whole names
-        own = [_anchored_concept(item) for item in items]
-        return own if any(own) else None
-    return [None] * (len(items) - 1) + [full]  # 一产、二产 name no indicator: only 三产 counts
-
-
-def _anchored_concept(phrase: str) -> Concept | None:
-    m = lexicon().mention_re.match(phrase)
-    if m and m.end() == len(phrase):
-        concept = lexicon().group_concepts[m.lastgroup or ""]
-        return concept if concept.indicators else None
-    return None
-
-
 def candidates(text: str, frame: Frame, issuer_level: str | None = None) -> list[Candidate]:
     """Every value of the text tied to an indicator, with its period and status."""
     mentions = find_mentions(text, issuer_level)
     starts = [m.start for m in mentions]
     quantities = find_quantities(text)
-    links, taken = _respectively(text, quantities)
+    links, taken = respectively(text, quantities)
     out = [c for c in (_candidate(text, frame, link) for link in links) if c]
     prev_end = 0
     for q in quantities:
@@ -324,7 +199,7 @@ def _without_milestones(text: str, found: list[Candidate]) -> list[Candidate]:
             or (c.indicator, c.year, c.months, c.status, text.rfind("。", 0, c.start)) not in exact]
 
 
-def _shared(text: str, frame: Frame, mentions: list[Mention], link: _Link) -> list[Candidate]:
+def _shared(text: str, frame: Frame, mentions: list[Mention], link: Link) -> list[Candidate]:
     """社会消费品零售总额、固定资产投资增长4%左右: names joined by 、/和 before one value share it."""
     out: list[Candidate] = []
     i = bisect_left(mentions, link.mention.start, key=lambda m: m.start)  # mentions are in text order
@@ -332,26 +207,26 @@ def _shared(text: str, frame: Frame, mentions: list[Mention], link: _Link) -> li
     while i > 0 and mentions[i - 1].start >= floor and \
             text[mentions[i - 1].end:mentions[i].start] in ("、", "和", "及", "与"):
         i -= 1
-        c = _candidate(text, frame, _Link(link.quantity, mentions[i], link.local, "shared-value"))
+        c = _candidate(text, frame, Link(link.quantity, mentions[i], link.local, "shared-value"))
         if c:
             out.append(c)
     return out
 
 
 def _link_one(text: str, frame: Frame, mentions: list[Mention], starts: list[int],
-              q: Quantity, prev_end: int) -> _Link | None:
+              q: Quantity, prev_end: int) -> Link | None:
     sentence_from, _ = frame.sentence_at(text, q.start)
     forward = _forward_mention(text, mentions, starts, q)
     if forward:
-        return _Link(q, forward, text[clause_start(text, q.start, sentence_from):q.start], "count-before-name")
+        return Link(q, forward, text[clause_start(text, q.start, sentence_from):q.start], "count-before-name")
     m = _nearest_mention(text, mentions, starts, q, sentence_from)
     if m is None:
         return None
     local = text[max(m.end, prev_end):q.start]
-    return _Link(q, m, local, "name-value" if max(m.end, prev_end) == m.end else "name-values")
+    return Link(q, m, local, "name-value" if max(m.end, prev_end) == m.end else "name-values")
 
 
-def _not_a_fact(text: str, link: _Link) -> bool:
+def _not_a_fact(text: str, link: Link) -> bool:
     m, q = link.mention, link.quantity
     gap = _drop_asides(text[m.end:q.start]) if m.end <= q.start else ""
     if first_cue("not_fact", gap):
@@ -365,10 +240,10 @@ def _not_a_fact(text: str, link: _Link) -> bool:
     if parsed is not None and parsed[1].base in _COUNT_BASES and _counts_a_noun(text, q.end) and \
             (link.rule == "name-values" or re.search(r"[、，,]", gap)):
         return True  # 完成投资2.8万亿元，3920个新投产项目: the count is the noun's after it
-    if link.rule == "name-values" and not _continues(_drop_asides(link.local)):
+    if link.rule == "name-values" and not continues(_drop_asides(link.local)):
         return True  # 、科技型中小企业入库76家: a new subject took over
     seps = r"[，,、]" if re.search(r"\d", gap) else r"[，,]"  # after an earlier value, 、 also ends its item
-    if link.rule == "name-value" and re.search(seps, gap) and not _continues(re.split(seps, gap)[-1]):
+    if link.rule == "name-value" and re.search(seps, gap) and not continues(re.split(seps, gap)[-1]):
         return True  # a later clause with a subject of its own (…行动，共有116个; 60万人以上、省外务工劳动力600万人)
     before = text[clause_start(text, m.start):m.start]
     if "全国" in before[-8:] or "年均" in before[-4:] or first_cue("zone_before", before):
@@ -434,21 +309,6 @@ def _verb_before(text: str, m: Mention) -> str | None:
     return verb if verb == "added" else None
 
 
-def _continues(local: str) -> bool:
-    """Whether the words between two values leave the first value's name in force.
-
-    >>> _continues("、增长"), _continues("，完成投资"), _continues("、舍饲肉牛达到")
-    (True, True, False)
-    """
-    rest = local
-    for kind in ("verb_level", "verb_added", "verb_flat", "verb_growth", "chain_word"):  # 增加到 before 增加
-        for rx, _ in lexicon().cues.get(kind, []):
-            rest = rx.sub("", rest)
-    for word in lexicon().qualifiers_before:
-        rest = rest.replace(word, "")
-    return re.fullmatch(r"[\s，、,和及以上左右（(]*", rest) is not None
-
-
 def _five_year_figure(text: str, m: Mention, q: Quantity, code: str) -> bool:
     """In a five-year review, a growth or a flow (累计, 完成, 新增…) covers the five years;
     a cumulative stock (5G基站数(累计)) or a level reached is still the last year's."""
@@ -461,7 +321,7 @@ def _five_year_figure(text: str, m: Mention, q: Quantity, code: str) -> bool:
         "flow_word", _own_words(text[clause_start(text, m.start):m.start], text[m.start:q.start])) is not None
 
 
-def _period_text(text: str, link: _Link, sentence_from: int) -> str:
+def _period_text(text: str, link: Link, sentence_from: int) -> str:
     """The words that set a value's year and months: its sentence up to it, or,
     for the B of 从A提升到B, only what follows A (从上半年5.5%降到5.3%)."""
     q, m = link.quantity, link.mention
@@ -471,7 +331,7 @@ def _period_text(text: str, link: _Link, sentence_from: int) -> str:
     return text[sentence_from:q.start]
 
 
-def _candidate(text: str, frame: Frame, link: _Link) -> Candidate | None:
+def _candidate(text: str, frame: Frame, link: Link) -> Candidate | None:
     q, m = link.quantity, link.mention
     if not m.concept.indicators or _not_a_fact(text, link):
         return None

@@ -1,0 +1,91 @@
+"""分别 lists: 城镇、农村居民收入分别增长4.8%、5.9% maps the values to the names in order."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from .context import clause_start
+from .lexicon import Concept, continues, lexicon
+from .model import Link, Mention, Quantity
+
+
+def respectively(text: str, quantities: list[Quantity]) -> tuple[list[Link], set[int]]:
+    """分别 lists: 城镇、农村居民收入分别增长4.8%、5.9% maps the values in order.
+
+    Returns the links and the starts of every value the lists account for
+    (一产、二产 values too, which are no indicator's).
+    """
+    links: list[Link] = []
+    taken: set[int] = set()
+    q_starts = [q.start for q in quantities]
+    for fb in re.finditer("分别", text):
+        head_from = clause_start(text, fb.start())
+        items_text = text[head_from:fb.start()]
+        for rx, _ in lexicon().cues.get("list_prefix", []):
+            items_text = rx.sub("", items_text)
+        for rx, expansion in lexicon().cues.get("list_expand", []):
+            items_text = rx.sub(expansion, items_text)
+        items = [s for s in re.split(r"[、和与及]", items_text) if s]
+        after = quantities[bisect_left(q_starts, fb.end()):bisect_left(q_starts, fb.end() + 41)]
+        chain = _list_values(text, fb.end(), after)
+        if len(items) < 2 or len(chain) != len(items):
+            continue
+        taken.update(q.start for q in chain)  # the list's values, even those naming no indicator
+        concepts = _list_concepts(items)
+        if concepts is None:
+            continue
+        runs = [(text[fb.end():chain[0].start], chain)]
+        # 分别达6.9万元、3.4万元，增长4.2%、5.3%: a second run of as many values maps the same way
+        rest = quantities[bisect_left(q_starts, chain[-1].end):]
+        if rest and re.match(r"[，,、]", text[chain[-1].end:rest[0].start]) and \
+                continues(text[chain[-1].end:rest[0].start]):
+            second = _list_values(text, chain[-1].end, rest)
+            if len(second) == len(items):
+                runs.append((text[chain[-1].end:second[0].start], second))
+                taken.update(q.start for q in second)
+        for local, values in runs:
+            for q, concept in zip(values, concepts):
+                if concept is not None:
+                    links.append(Link(q, Mention(head_from, fb.start(), concept), local, "respectively"))
+    return links, taken
+
+
+def _list_values(text: str, pos: int, after: list[Quantity]) -> list[Quantity]:
+    """The run of values right after 分别 + verb, separated by 、/和/，."""
+    chain: list[Quantity] = []
+    for q in after:
+        gap = text[pos:q.start]
+        if chain and not re.fullmatch(r"(?:左右|以上|以下|以内)?[、和与及，,]", gap):
+            break
+        if not chain and len(gap) > 6:
+            break
+        chain.append(q)
+        pos = q.end
+    return chain
+
+
+def _list_concepts(items: list[str]) -> list[Concept | None] | None:
+    """Each list item completed with the shared head noun, as a concept.
+
+    The last item carries the head (三产增加值); the others take the shortest
+    tail of it that makes a known name (一产 + 增加值 is no indicator: None).
+    """
+    last = items[-1]
+    full = _anchored_concept(last)
+    for j in range(1, len(last)):
+        tail = last[j:]
+        found = [_anchored_concept(item + tail) for item in items[:-1]]
+        if any(found):  # 原煤、原油、天然气产量: 原煤 + 产量, though 天然气产量 is none
+            return found + [full]
+    if full is None:  # 规上工业增加值、规上服务业营收分别增长6.5%和7%: items that are whole names
+        own = [_anchored_concept(item) for item in items]
+        return own if any(own) else None
+    return [None] * (len(items) - 1) + [full]  # 一产、二产 name no indicator: only 三产 counts
+
+
+def _anchored_concept(phrase: str) -> Concept | None:
+    m = lexicon().mention_re.match(phrase)
+    if m and m.end() == len(phrase):
+        concept = lexicon().group_concepts[m.lastgroup or ""]
+        return concept if concept.indicators else None
+    return None
