@@ -405,7 +405,7 @@ _SELF_WORD = re.compile(
 _MAJORITY = 0.5
 
 
-def issuer(text: str) -> Region | None:
+def issuer(text: str, *, simplified: bool = False) -> Region | None:
     """The division that issued a report (in either script), or None.
 
     Evidence: every name in the text (one point), a name followed by an
@@ -426,7 +426,8 @@ def issuer(text: str) -> Region | None:
     >>> issuer("没有地名的文字") is None, issuer("內蒙古自治區人民政府 全區……赤峰市……通遼市").code
     (True, '150000')
     """
-    text = _simplified(text)
+    if not simplified:  # a normalized Document's text is simplified already
+        text = _simplified(text)
     within = _context_province(text)
     direct: Counter[str] = Counter()
     for start, end, r in names_in(text, within):

@@ -29,7 +29,7 @@ def resolve_issuer(text: str, override: str | None = None) -> gazetteer.Region:
                 raise ExtractError(f"--region {override!r} is neither a GB/T 2260 code nor a known name")
             return found
         return gazetteer.region(override)
-    found = gazetteer.issuer(text[:ISSUER_WINDOW])
+    found = gazetteer.issuer(text[:ISSUER_WINDOW], simplified=True)  # normalized text is simplified
     if found is None:
         raise ExtractError("cannot tell which region issued this report; pass --region CODE")
     return found
