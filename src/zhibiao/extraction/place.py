@@ -11,7 +11,7 @@ from .context import clause_start
 # 满洲里口岸进出境中欧班列, 二连浩特市全年接待游客
 # The issuer shows in a report's head (title, 全盟/我区 words); reading only that
 # keeps the cost of finding it bounded for a 400-page report.
-ISSUER_WINDOW = 4000
+ISSUER_WINDOW = 3000
 _FILLER = re.compile(r"(?:口岸|铁路口岸|公路口岸|站|市|旗|县|区|全年|年度|累计|进出境|出入境|的"
                      r"|[\u4e00-\u9fff]{0,4}?(?:国际)?机场)*")
 # 杭州萧山国际机场, 西安咸阳国际机场: an airport is named city + place; it is the city's
