@@ -78,7 +78,8 @@ def extract(paths: tuple[Path, ...], fmt: str, output: Path | None, region: str 
 def _fail_if_any(failures: list[tuple[Path, str]]) -> None:
     if failures:
         for path, message in failures:
-            click.echo(f"failed: {path}: {message}", err=True)
+            named = str(path) in message or Path(path).name in message
+            click.echo(f"failed: {message}" if named else f"failed: {path}: {message}", err=True)
         sys.exit(1)
 
 
