@@ -138,3 +138,14 @@ def test_milestone_gives_way_to_the_exact_value_and_counts_before_names():
         ("GDP", 2025, None, "actual", Decimal(62661), "eq"),
         ("KEY_PROJECT_COUNT", 2026, None, "target", Decimal(1000), "ge"),
         ("KEY_PROJECT_INVESTMENT", 2026, None, "target", Decimal(10000), "eq")]
+
+
+def test_headings_without_cues_still_frame_a_work_report():
+    text = ("2026年政府工作报告\n2025年全省生产总值增长5.5%。城镇新增就业54.58万人。\n"
+            "一、一年接着一年干\n五年来，我们累计新增就业300万人。\n"
+            "二、一鼓作气勇争先\n今年经济社会发展的主要预期目标是：地区生产总值增长5%左右。\n"
+            "名词解释\n实施100个左右重大项目。")
+    assert _run(text, year=2026, level="province") == [
+        ("GDP_GROWTH", 2025, None, "actual", Decimal("5.5"), "eq"),
+        ("NEW_URBAN_JOBS", 2025, None, "actual", Decimal("54.58"), "eq"),
+        ("GDP_GROWTH", 2026, None, "target", Decimal(5), "approx")]

@@ -20,6 +20,7 @@ _COMPARED = re.compile(r"(?:较|比|同比|相比)$")
 _ADDRESS = re.compile(r"^(?:各位代表|同志们)[！!，,：:]\s*")
 # a five-year review may open after a first sentence (2025年是“十四五”收官之年。五年来，…)
 MULTI_YEAR_PROBE = 40
+_TOP_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、")
 _HEADING = re.compile(r"^\s*(?:#+\s*|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+部分)")
 
 
@@ -29,7 +30,7 @@ class Section:
 
     start: int
     year: int
-    status: str  # actual | target
+    status: str  # actual | target | none (a glossary: no facts)
     multi_year: bool = False  # a 十四五 review: only end-of-period levels are facts
 
 
@@ -155,9 +156,19 @@ def frame(text: str, year_hint: int | None = None, year: int | None = None) -> F
                 first_cue("multi_year", probe if is_heading else _ADDRESS.sub("", stripped)[:MULTI_YEAR_PROBE]):
             # 这五年，…: a five-year review inside a review section (only end-of-period levels)
             sec = Section(pos, doc_year - 1, "actual", multi_year=True)
+        if sec is None and is_heading and first_cue("glossary", stripped):
+            sec = Section(pos, doc_year, "none")  # 名词解释: explanations of terms, no facts of the year
+        if sec is None and not is_heading and first_cue("target_opener", stripped[:MULTI_YEAR_PROBE]):
+            sec = Section(pos, doc_year, "target")  # 今年经济社会发展的主要预期目标是：…
+        if sec is None and sections[-1].multi_year and _TOP_HEADING.match(stripped):
+            sec = Section(pos, sections[-1].year, sections[-1].status)  # 二、…: the five years end here
         if sec:
             sections.append(sec)
         pos += len(line) + 1
+    if len(sections) > 1 and sections[0].status == "actual" and \
+            any(s.status == "target" and s.year == doc_year for s in sections):
+        # a work report: what stands before its first heading reviews the year before
+        sections[0] = Section(0, doc_year - 1, "actual")
     return Frame(doc_year, tuple(sections), sentence_starts(text))
 
 

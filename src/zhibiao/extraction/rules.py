@@ -352,6 +352,8 @@ def _candidate(text: str, frame: Frame, link: Link) -> Candidate | None:
     if months == "unknown":
         return None
     section = frame.section_at(q.start)
+    if section.status == "none":
+        return None
     if section.multi_year and _five_year_figure(text, m, q, code):
         return None  # 十四五 review: 增长19.8%, 累计接待游客17.52亿人次 are not annual facts
     status, confidence = _status(text, clause_start(text, start, sentence_from), sentence_from, q, section.status)
