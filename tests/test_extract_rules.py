@@ -149,3 +149,13 @@ def test_headings_without_cues_still_frame_a_work_report():
         ("GDP_GROWTH", 2025, None, "actual", Decimal("5.5"), "eq"),
         ("NEW_URBAN_JOBS", 2025, None, "actual", Decimal("54.58"), "eq"),
         ("GDP_GROWTH", 2026, None, "target", Decimal(5), "approx")]
+
+
+def test_statistical_bulletin_phrasing():
+    text = ("2023年某省国民经济和社会发展统计公报\n初步核算，全年全省地区生产总值12345.6亿元，按不变价格计算，比上年增长5.2%。"
+            "全年全省居民人均可支配收入30000元，扣除价格因素，实际增长5.0%。")
+    assert _run(text, year=2023, level="province") == [
+        ("GDP", 2023, None, "actual", Decimal("12345.6"), "eq"),
+        ("GDP_GROWTH", 2023, None, "actual", Decimal("5.2"), "eq"),
+        ("INCOME_PER_CAPITA", 2023, None, "actual", Decimal(30000), "eq"),
+        ("INCOME_PER_CAPITA_GROWTH", 2023, None, "actual", Decimal(5), "eq")]
