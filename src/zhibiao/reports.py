@@ -87,7 +87,9 @@ def facts_as_table(facts: Iterable[Fact]) -> str:
         flag = " ⚠冲突" if f.conflict else ""
         lines.append(f"{f.region}\t{f.indicator_name}\t{period}\t{_STATUS_ZH[f.status]}\t{value}\t{f.unit}"
                      f"\t{f.confidence:.2f}{flag}\t{f.source.quote.replace(chr(10), ' ')[:60]}")
-    return "\n".join(lines) + ("\n" if lines else "")
+    if not lines:
+        return ""
+    return "\n".join(["地区\t指标\t期间\t状态\t数值\t单位\t置信度\t原文", *lines]) + "\n"
 
 
 def page_texts(document) -> list[tuple[int | None, str]]:
