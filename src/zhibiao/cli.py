@@ -2,6 +2,7 @@
 and turns a domain error into a ClickException."""
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -75,6 +76,15 @@ def extract(paths: tuple[Path, ...], fmt: str, output: Path | None, region: str 
     _fail_if_any(run.failures)
 
 
+def _echo_all(items: list, fmt: str) -> None:
+    """Findings or history entries: one JSON array, or one line each."""
+    if fmt == "json":
+        click.echo(json.dumps([item.to_dict() for item in items], ensure_ascii=False, indent=1))
+    else:
+        for item in items:
+            click.echo(str(item))
+
+
 def _fail_if_any(failures: list[tuple[Path, str]]) -> None:
     if failures:
         for path, message in failures:
@@ -133,22 +143,22 @@ def validate(workbook: Path, db: Path | None, fmt: str) -> None:
 
         zhibiao validate workbooks/samples.xlsx
     """
-    import json
 
     from .reimport import validate_workbook
     from .store import default_path, open_store
 
     path = db or default_path()
+    store = None
     try:
         store = open_store(path, create=False) if path.exists() else None  # jumps against history
         findings = validate_workbook(workbook, store)
     except ZhibiaoError as exc:
         raise click.ClickException(str(exc)) from exc
-    if fmt == "json":
-        click.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=1))
-    else:
-        for f in findings:
-            click.echo(str(f))
+    finally:
+        if store is not None:
+            store.close()
+    _echo_all(findings, fmt)
+    if fmt != "json":
         click.echo(f"{len(findings)} findings", err=True)
     if any(f.severity == "error" for f in findings):
         sys.exit(1)
@@ -224,18 +234,12 @@ def history(db: Path | None, region: str | None, indicator: str | None, year: in
     """
     from .store import open_store
 
-    import json
-
     try:
         with open_store(db, create=False) as store:
             entries = store.history(region=region, indicator=indicator, year=year)
     except ZhibiaoError as exc:
         raise click.ClickException(str(exc)) from exc
-    if fmt == "json":
-        click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=1))
-    else:
-        for entry in entries:
-            click.echo(str(entry))
+    _echo_all(entries, fmt)
 
 
 @cli.command()
