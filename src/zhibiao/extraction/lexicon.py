@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .. import catalog
 from . import numbers
@@ -201,9 +201,9 @@ def lexicon() -> Lexicon:
 
 
 @lru_cache(maxsize=None)
-def _mention_index(issuer_level: str | None) -> tuple[re.Pattern[str], dict[str, re.Pattern[str]],
-                                                      frozenset[str], frozenset[str]]:
-    """The names valid in a report of ``issuer_level``, indexed by first character.
+def _mention_index(issuer_level: str | None) -> tuple[re.Pattern[str], dict[str, re.Pattern[str]]]:
+    """The names valid in a report of ``issuer_level``: a regex finding where
+    one may start (its first two characters), and per first character the names.
 
     A blocker meant for other levels (省重大项目 in a county's report) is left
     out before matching, so that it cannot swallow a name of this report.
@@ -212,9 +212,26 @@ def _mention_index(issuer_level: str | None) -> tuple[re.Pattern[str], dict[str,
     alternatives = [(name, pattern) for name, pattern in lex.alternatives
                     if not lex.group_concepts[name].issuer_levels
                     or issuer_level in lex.group_concepts[name].issuer_levels]
-    by_char = _by_first_char(alternatives)
     pairs, singles = _two_char_heads(alternatives)
-    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(by_char)) + "]"), by_char, pairs, singles
+    return heads_regex(pairs, singles), _by_first_char(alternatives)
+
+
+def heads_regex(pairs: Iterable[str], singles: Iterable[str] = ()) -> re.Pattern[str]:
+    """A regex matching any of the two-character ``pairs`` or one of ``singles``.
+
+    Grouped by first character, so the engine skips the positions no head can
+    start at in C; searching it from each failed start finds the next one
+    without a Python step per character.
+
+    >>> [m.group() for m in heads_regex({"重点", "重大", "项目"}, {"亿"}).finditer("重大项目和亿元")]
+    ['重大', '项目', '亿']
+    """
+    by_first: dict[str, set[str]] = {}
+    for p in pairs:
+        by_first.setdefault(p[0], set()).add(p[1])
+    alts = [re.escape(a) + "[" + "".join(re.escape(b) for b in sorted(bs)) + "]"
+            for a, bs in sorted(by_first.items())]
+    return re.compile("|".join(alts + [re.escape(s) for s in sorted(singles)]))
 
 
 def iter_mentions(text: str, issuer_level: str | None = None) -> Iterator[tuple[int, int, Concept]]:
@@ -227,20 +244,18 @@ def iter_mentions(text: str, issuer_level: str | None = None) -> Iterator[tuple[
     >>> [c.name for *_, c in iter_mentions("推进省重大项目800个", "county")]
     ['KEY_PROJECT_HIGHER']
     """
-    lex = lexicon()
-    starts, by_char, pairs, singles = _mention_index(issuer_level)
+    concepts = lexicon().group_concepts
+    heads, by_char = _mention_index(issuer_level)
+    search = heads.search
     pos = 0
-    for hit in starts.finditer(text):
+    while (hit := search(text, pos)) is not None:
         start = hit.start()
-        if start < pos:
-            continue
-        ch = text[start]
-        if ch not in singles and text[start:start + 2] not in pairs:
-            continue  # most positions: the first character fits, the second does not
-        m = by_char[ch].match(text, start)
+        m = by_char[text[start]].match(text, start)
         if m:
-            yield start, m.end(), lex.group_concepts[m.lastgroup or ""]
+            yield start, m.end(), concepts[m.lastgroup or ""]
             pos = m.end()
+        else:
+            pos = start + 1
 
 
 def first_cue(kind: str, text: str) -> tuple[re.Match[str], str] | None:
