@@ -40,6 +40,7 @@ class Indicator:
     category: str
     notes: str
     order: int
+    flow: bool = False  # work done during a period (造林, 新增就业): a five-year review's figure is a total
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
@@ -67,7 +68,8 @@ def indicators() -> dict[str, Indicator]:
             code = row["code"].strip()
             out[code] = Indicator(code, row["name_zh"].strip(), row["name_en"].strip(),
                                   row["unit"].strip(), row["kind"].strip(),
-                                  row["category"].strip(), (row.get("notes") or "").strip(), i)
+                                  row["category"].strip(), (row.get("notes") or "").strip(), i,
+                                  (row.get("flow") or "").strip() == "1")
         except KeyError as exc:
             raise CatalogError(f"templates/indicators.csv row {i + 2}: missing column {exc}") from exc
     return out

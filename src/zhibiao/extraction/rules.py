@@ -315,7 +315,7 @@ def _five_year_figure(text: str, m: Mention, q: Quantity, code: str) -> bool:
     ind = catalog.indicator(code)
     if "累计" in ind.name_zh:
         return False
-    if first_cue("period_flow", code):  # 造林88万亩, 新改建农村公路4.2万公里: work done over the five years
+    if ind.flow:  # 造林88万亩, 新改建农村公路4.2万公里: work done over the five years
         return True
     return ind.kind == "growth" or first_cue(
         "flow_word", _own_words(text[clause_start(text, m.start):m.start], text[m.start:q.start])) is not None
