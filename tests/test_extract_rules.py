@@ -159,3 +159,31 @@ def test_statistical_bulletin_phrasing():
         ("GDP_GROWTH", 2023, None, "actual", Decimal("5.2"), "eq"),
         ("INCOME_PER_CAPITA", 2023, None, "actual", Decimal(30000), "eq"),
         ("INCOME_PER_CAPITA_GROWTH", 2023, None, "actual", Decimal(5), "eq")]
+
+
+def test_estimate_opening_a_clause_covers_the_rest_of_its_sentence():
+    # 广东 2026: 预计 opens the list; 旅游总收入 two clauses later is an estimate too.
+    text = "一、2025年工作回顾\n推出文旅地图，预计全年接待游客9.6亿人次、增长10.3%，旅游总收入1.24万亿元、增长12.5%。"
+    got = _run(text, 2026, "province")
+    assert ("TOURISM_REVENUE", 2025, None, "estimate", Decimal(12400), "eq") in got
+    assert {status for _, _, _, status, *_ in got} == {"estimate"}
+
+
+def test_estimate_inside_a_clause_stays_there():
+    text = "一、2025年工作回顾\n旅游总收入预计1.24万亿元，地区生产总值增长5%。"
+    assert _run(text, 2026, "province") == [
+        ("TOURISM_REVENUE", 2025, None, "estimate", Decimal(12400), "eq"),
+        ("GDP_GROWTH", 2025, None, "actual", Decimal(5), "eq")]
+
+
+def test_bay_area_figure_is_not_the_regions():
+    assert _run("一、2025年工作回顾\n预计大湾区经济总量突破15万亿元。", 2026, "province") == []
+
+
+def test_bare_name_in_a_list_borrows_the_subject_before():
+    assert _run("一、2025年工作回顾\n规模以上工业企业达7.6万家、增加值增长3%。", 2026, "province") == [
+        ("IND_VA_GROWTH", 2025, None, "actual", Decimal(3), "eq")]
+    assert _run("二、2026年重点工作\n实现粮食播种面积3320万亩、产量1285万吨以上。", 2026, "province") == [
+        ("GRAIN_SOWN_AREA", 2026, None, "target", Decimal(3320), "eq"),
+        ("GRAIN_OUTPUT", 2026, None, "target", Decimal(1285), "ge")]
+    assert _run("一、2025年工作回顾\n生猪出栏300万头、产量45万吨。", 2026, "province") == []

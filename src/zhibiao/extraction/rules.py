@@ -16,7 +16,7 @@ from decimal import Decimal
 from .. import catalog
 from .context import Frame, clause_start, months_in, year_in
 from .lexicon import Concept, continues, first_cue, iter_mentions, last_cue, lexicon
-from .lists import respectively
+from .lists import borrowed_subjects, respectively
 from .model import Candidate, Link, Mention, Quantity
 from .numbers import convert, split_unit
 
@@ -139,7 +139,25 @@ def _status(text: str, clause_from: int, sentence_from: int, q: Quantity, sectio
         return max(hits, key=lambda h: h[0].end())[1], 0.9
     if first_cue("status_goal", text[sentence_from:q.start]):
         return "target", 0.95
+    if _estimate_opens_sentence(text[sentence_from:clause_from]):
+        return "estimate", 0.85
     return section_status, 0.95
+
+
+def _estimate_opens_sentence(before: str) -> bool:
+    """预计全年接待游客9.6亿人次、增长10.3%，旅游总收入1.24万亿元: a 预计 opening a
+    clause speaks for the clauses after it in its sentence, unless a target word
+    takes over.
+
+    >>> _estimate_opens_sentence("推出文旅地图，预计全年接待游客9.6亿人次、增长10.3%，")
+    True
+    >>> _estimate_opens_sentence("全年接待游客预计9.6亿人次，"), _estimate_opens_sentence("预计增长5%，力争突破，")
+    (False, False)
+    """
+    hit = last_cue("status_estimate", before)
+    if hit is None or (hit[0].start() > 0 and before[hit[0].start() - 1] not in "，,"):
+        return False
+    return last_cue("status_target", before[hit[0].end():]) is None
 
 
 def _nearest_mention(text: str, mentions: list[Mention], starts: list[int], q: Quantity,
@@ -172,6 +190,7 @@ def _forward_mention(text: str, mentions: list[Mention], starts: list[int], q: Q
 def candidates(text: str, frame: Frame, issuer_level: str | None = None) -> list[Candidate]:
     """Every value of the text tied to an indicator, with its period and status."""
     mentions = find_mentions(text, issuer_level)
+    mentions = sorted(mentions + borrowed_subjects(text, mentions), key=lambda m: m.start)
     starts = [m.start for m in mentions]
     quantities = find_quantities(text)
     links, taken = respectively(text, quantities)
