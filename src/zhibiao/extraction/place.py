@@ -12,10 +12,7 @@ from .context import clause_start
 # The issuer shows in a report's head (title, 全盟/我区 words); reading only that
 # keeps the cost of finding it bounded for a 400-page report.
 ISSUER_WINDOW = 3000
-_FILLER = re.compile(r"(?:口岸|铁路口岸|公路口岸|站|市|旗|县|区|全年|年度|累计|进出境|出入境|的"
-                     r"|[\u4e00-\u9fff]{0,4}?(?:国际)?机场)*")
-# 杭州萧山国际机场, 西安咸阳国际机场: an airport is named city + place; it is the city's
-_AIRPORT = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:国际)?机场")
+_FILLER = re.compile(r"(?:口岸|铁路口岸|公路口岸|站|市|旗|县|区|全年|年度|累计|进出境|出入境|的)*")
 # 中欧班列（西安）: the place in brackets right after the name
 _BRACKETED = re.compile(r"[（(]([^（）()，。；]{1,8})[）)]")
 
@@ -47,11 +44,12 @@ def subregions(text: str, mention_start: int, issuer: gazetteer.Region,
     >>> [x.code for x in subregions("支持成都打造国际航空枢纽，旅客吞吐量突破9000万人次", 13, r, None, "AIRPORT_PASSENGERS")]
     ['510100']
     """
+    if indicator in _AIRPORT_INDICATORS:
+        city = _airport_city(text, mention_start, issuer)
+        if city is not None:
+            return [city]
     one = subregion(text, mention_start, issuer, mention_end)
     if one is None:
-        if indicator in _AIRPORT_INDICATORS and not _ISSUER_WORD.search(text[clause_start(text, mention_start):mention_start]):
-            hub = _air_hub_city(text, mention_start, issuer)
-            return [hub] if hub else []
         return []
     start = clause_start(text, mention_start)
     clause = text[start:mention_start]
@@ -73,16 +71,34 @@ def subregions(text: str, mention_start: int, issuer: gazetteer.Region,
 _LIST_JOIN = re.compile(r"(?:市|州|县|区|旗|盟)?[、和及与]")
 _AIRPORT_INDICATORS = {"AIRPORT_PASSENGERS"}
 _ISSUER_WORD = re.compile(r"[全我本](?:区|省|市|盟|旗|县|州)")  # 全盟机场旅客吞吐量: the issuer's own figure
-# a city's airport or air hub named earlier in the sentence of an airport figure
-_AIR_HUB = re.compile(r"[^，。；]{0,16}?(?:机场|航空枢纽|航空港|空港)")
+# an airport or air hub after a city's name (杭州萧山国际机场, 成都…国际航空枢纽)
+_AIR_HUB = re.compile(r"[^，。；、]{0,16}?(?:机场|航空枢纽|航空港|空港)")
 
 
-def _air_hub_city(text: str, mention_start: int, issuer: gazetteer.Region) -> gazetteer.Region | None:
+def _airport_city(text: str, mention_start: int, issuer: gazetteer.Region) -> gazetteer.Region | None:
+    """An airport figure is a city's: the last city of the sentence whose airport or
+    air hub is named before the figure; of adjacent names (西安咸阳国际机场) the first
+    is the city. 全省机场旅客吞吐量 is the issuer's own figure.
+
+    >>> r = gazetteer.region("610000")
+    >>> _airport_city("西安咸阳国际机场旅客吞吐量5000万人次", 8, r).name
+    '西安市'
+    >>> _airport_city("全省机场旅客吞吐量5000万人次", 4, r) is None
+    True
+    """
+    if _ISSUER_WORD.search(text[clause_start(text, mention_start):mention_start]):
+        return None
     sentence_from = max(text.rfind(ch, 0, mention_start) for ch in "。！？\n") + 1
-    sentence = text[sentence_from:mention_start]
+    sentence = text[sentence_from:mention_start] + ("机场" if text.startswith("机场", mention_start) else "")
+    names = gazetteer.names_in(sentence, within=issuer.code)
     found = None
-    for s, e, region in gazetteer.names_in(sentence, within=issuer.code):
-        if _AIR_HUB.match(sentence, e) and region.code != issuer.code and \
+    for i, (s, e, region) in enumerate(names):
+        if i > 0 and names[i - 1][1] == s:
+            continue  # 咸阳 in 西安咸阳国际机场 names the airport, not its city
+        j = i
+        while j + 1 < len(names) and names[j + 1][0] == names[j][1]:
+            j += 1
+        if _AIR_HUB.match(sentence, names[j][1]) and region.code != issuer.code and \
                 gazetteer.is_within(region.code, issuer.code):
             found = region
     return found
@@ -112,11 +128,7 @@ def subregion(text: str, mention_start: int, issuer: gazetteer.Region,
     names = gazetteer.names_in(clause, within=issuer.code)
     for i in range(len(names) - 1, -1, -1):
         s, e, region = names[i]
-        if _AIRPORT.fullmatch(clause[e:] + ("机场" if text.startswith("机场", mention_start) else "")):
-            while i > 0 and names[i - 1][1] == names[i][0]:  # 西安咸阳国际机场: the first name
-                i -= 1
-            s, e, region = names[i]
-        elif not _FILLER.fullmatch(clause[e:]):
+        if not _FILLER.fullmatch(clause[e:]):
             continue
         if region.code != issuer.code and gazetteer.is_within(region.code, issuer.code):
             return region
