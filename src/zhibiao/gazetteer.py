@@ -313,7 +313,8 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return build(trie)
 
 
-def names_in(text: str, within: str | None = None) -> list[tuple[int, int, Region]]:
+def names_in(text: str, within: str | None = None, *,
+             spans: dict[int, tuple[int, int] | None] | None = None) -> list[tuple[int, int, Region]]:
     """Every division named in ``text``: (start, end, region), in text order, the
     longest name at a position winning and no two overlapping.
 
@@ -339,7 +340,8 @@ def names_in(text: str, within: str | None = None) -> list[tuple[int, int, Regio
     province = province_of(within).code if within and exists(within) else None
     out: list[tuple[int, int, Region]] = []
     pos = 0
-    while (span := _next_name(text, pos)) is not None:
+    spans = {} if spans is None else spans  # where names start does not depend on ``within``
+    while (span := spans[pos] if pos in spans else spans.setdefault(pos, _next_name(text, pos))) is not None:
         start, end = span
         word = text[start:end]
         if word in d.stop:
@@ -401,8 +403,9 @@ _INSTITUTION = re.compile(
 )
 # 全盟/我盟/本盟/全地区: the issuer speaking of itself by its level's last
 # character; not 健全县级, 安全区域, 资本市场, 基本县情, 自我.
+# (The look-behinds follow the first character so that the engine can skip to 全/本/我.)
 _SELF_WORD = re.compile(
-    r"(?:(?<![健安完齐周保成十])全|(?<![资根基成样版日范剧课文])本|(?<![自忘])我)"
+    r"(?:全(?<![健安完齐周保成十]全)|本(?<![资根基成样版日范剧课文]本)|我(?<![自忘]我))"
     r"(地?[省区盟旗县州](?![域级])|地?市(?![域级场]))"
 )
 _MAJORITY = 0.5
@@ -431,9 +434,10 @@ def issuer(text: str, *, simplified: bool = False) -> Region | None:
     """
     if not simplified:  # a normalized Document's text is simplified already
         text = _simplified(text)
-    within = _context_province(text)
+    spans: dict[int, tuple[int, int] | None] = {}  # the head is read twice: without, then with context
+    within = _context_province(text, spans)
     direct: Counter[str] = Counter()
-    for start, end, r in names_in(text, within):
+    for start, end, r in names_in(text, within, spans=spans):
         weight = 1.0
         if start < _HEAD and _INSTITUTION.match(text, end):
             weight += _TITLE_WEIGHT
@@ -448,9 +452,9 @@ def issuer(text: str, *, simplified: bool = False) -> Region | None:
     return _deepest_majority(direct)
 
 
-def _context_province(text: str) -> str | None:
+def _context_province(text: str, spans: dict[int, tuple[int, int] | None]) -> str | None:
     """The province most names in the text lie in (first pass, no context)."""
-    counts = Counter(province_of(r.code).code for *_, r in names_in(text))
+    counts = Counter(province_of(r.code).code for *_, r in names_in(text, spans=spans))
     return counts.most_common(1)[0][0] if counts else None
 
 

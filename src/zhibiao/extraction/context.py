@@ -88,15 +88,14 @@ def document_year(text: str, hint: int | None = None) -> int:
     2022
     """
     head = text[:20000]
-    for line in head.splitlines():
-        if len(line) > 80:
-            continue
+    lines = [line for line in head.splitlines() if len(line) <= 80 and "年" in line]  # a heading with a year
+    for line in lines:
         review = first_cue("section_review", line)
         if review and review[1] == "actual" and _year_of(review[0]):
             return _year_of(review[0]) + 1  # type: ignore[operator]
-    for line in head.splitlines():
+    for line in lines:
         target = first_cue("section_target", line)
-        if len(line) <= 80 and target and target[1] == "target" and _year_of(target[0]):
+        if target and target[1] == "target" and _year_of(target[0]):
             return _year_of(target[0])  # type: ignore[return-value]
     if hint:
         return hint

@@ -271,8 +271,8 @@ def _not_a_fact(text: str, link: Link) -> bool:
     clause = text[clause_start(text, m.start):q.start]
     if not cumulative and "累计" in gap and not first_cue("within_year", clause):
         return True  # 中欧班列累计开行超1.4万列: a total since the start, not a year's figure
-    if _in_multi_year_paragraph(text, q.start) and not cumulative and \
-            first_cue("flow_word", _own_words(before, text[m.start:q.start])):
+    if not cumulative and first_cue("flow_word", _own_words(before, text[m.start:q.start])) and \
+            _in_multi_year_paragraph(text, q.start):
         return True  # 这五年…累计完成防沙治沙6688万亩: a five-year total
     # 由2.57万元增加到3.52万元: a baseline without a year of its own is no fact
     if text[max(0, q.start - 1):q.start] in ("由", "从") and not re.search(r"上年|\d{4}年", before + gap):
