@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..errors import ExtractError
-from .lexicon import first_cue, last_cue, lexicon
+from .lexicon import first_cue, has_cue, last_cue, lexicon
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]+")
 _CLAUSE_SEP = "，,；;：:。\n"
@@ -120,6 +120,8 @@ def _heading_section(line: str, doc_year: int, start: int, heading: bool = True)
     """
     kinds = (("section_review", "actual"), ("section_target", "target")) if heading else \
         (("section_review", "actual"),)
+    if not any(has_cue(kind, line) for kind, _ in kinds):
+        return None
     hits = [((m, value), status)
             for kind, status in kinds
             for rx, value in lexicon().cues.get(kind, []) for m in [rx.search(line)] if m]

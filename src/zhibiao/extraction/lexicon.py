@@ -38,6 +38,7 @@ class Lexicon:
     qualifiers_after: dict[str, str]
     qualifiers_inner: dict[str, str]
     cues: dict[str, list[tuple[re.Pattern[str], str]]]
+    any_cue: dict[str, re.Pattern[str]]  # per kind of several patterns, all in one: a cheap "none here"
 
 
 def _alternation(words: list[str]) -> str:
@@ -197,7 +198,14 @@ def lexicon() -> Lexicon:
     for row in catalog.read_csv("extraction/cues.csv"):
         cues.setdefault(row["kind"], []).append((re.compile(row["pattern"]), row.get("value") or ""))
     return Lexicon(concepts, re.compile(mention), groups, tuple(alternatives), re.compile(_quantity_pattern()),
-                   by_pos["before"], by_pos["after"], by_pos["inner"], cues)
+                   by_pos["before"], by_pos["after"], by_pos["inner"], cues,
+                   {kind: re.compile("|".join(f"(?:{_unnamed(rx.pattern)})" for rx, _ in rows))
+                    for kind, rows in cues.items() if len(rows) > 1})
+
+
+def _unnamed(pattern: str) -> str:
+    """A pattern with its named groups made plain, to be joined with others."""
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
 
 
 @lru_cache(maxsize=None)
@@ -258,10 +266,22 @@ def iter_mentions(text: str, issuer_level: str | None = None) -> Iterator[tuple[
             pos = start + 1
 
 
+def has_cue(kind: str, text: str) -> bool:
+    """Whether any cue of ``kind`` occurs in text (one search for all of them)."""
+    lex = lexicon()
+    combined = lex.any_cue.get(kind)
+    if combined is not None:
+        return combined.search(text) is not None
+    return any(rx.search(text) for rx, _ in lex.cues.get(kind, ()))
+
+
 def first_cue(kind: str, text: str) -> tuple[re.Match[str], str] | None:
     """The earliest match of any cue of ``kind`` in text, with its value."""
+    lex = lexicon()
+    if not has_cue(kind, text):
+        return None
     best: tuple[re.Match[str], str] | None = None
-    for rx, value in lexicon().cues.get(kind, []):
+    for rx, value in lex.cues[kind]:
         m = rx.search(text)
         if m and (best is None or m.start() < best[0].start()):
             best = (m, value)
