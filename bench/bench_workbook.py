@@ -3,11 +3,13 @@
 Writes a synthetic workbook of REGIONS × 61 indicators × YEARS annual values
 (every value with its quote and comment) and compares cells written per
 second with raw xlsxwriter in constant-memory mode writing the same cells:
-every write_workbook call to xlsxwriter (grid, 来源, _meta, labels, links,
-comments) is recorded, then replayed without formats or any logic of ours —
-once with the comments, once without.  Memory is the rise of the peak RSS
-while writing, in a fresh process per run (input not counted), for two
-sizes, to show how it grows with the number of rows.
+every cell write_workbook gives xlsxwriter (grid, 来源, _meta, labels, links)
+and every note it gives its comment spool is recorded, then replayed without
+formats or any logic of ours — notes through ``write_comment`` (held in memory
+by xlsxwriter until close), and once without notes.  Memory is the rise of the
+peak RSS while writing, in a fresh process per run (input not counted), for
+two sizes, to show how it grows with the number of rows; "plan" is what
+plan_workbook alone holds, the part of zhibiao's rise that grows with the facts.
 
     .venv/bin/python bench/bench_workbook.py [--regions 300] [--years 10] [--small 50]
 """
@@ -27,6 +29,8 @@ import xlsxwriter
 
 from zhibiao import catalog
 from zhibiao.facts import Fact, Source
+from zhibiao.workbook.comments import CommentSpool
+from zhibiao.workbook.plan import plan_workbook
 from zhibiao.workbook.write import write_workbook
 
 
@@ -45,15 +49,16 @@ def synthetic_facts(regions: int, years: int) -> list[Fact]:
     return out
 
 
-RECORDED = ("write_number", "write_string", "write_formula", "write_comment")
+RECORDED = ("write_number", "write_string", "write_formula")
 
 
 def record_cells(facts: list[Fact], path: Path) -> list[tuple[str, str, tuple]]:
-    """Every cell write_workbook makes: (sheet, method, args without formats)."""
+    """Every cell and note write_workbook makes: (sheet, method, args without formats)."""
     from xlsxwriter.worksheet import Worksheet
 
     calls: list[tuple[str, str, tuple]] = []
     originals = {m: getattr(Worksheet, m) for m in RECORDED}
+    spool_write = CommentSpool.write
 
     def recorder(method: str):
         def wrapped(self, row, col, value, *rest, **kw):
@@ -61,13 +66,19 @@ def record_cells(facts: list[Fact], path: Path) -> list[tuple[str, str, tuple]]:
             return originals[method](self, row, col, value, *rest, **kw)
         return wrapped
 
+    def note(self, ws, row, col, text, *rest, **kw):
+        calls.append((ws.name, "write_comment", (row, col, text)))
+        return spool_write(self, ws, row, col, text, *rest, **kw)
+
     try:
         for m in RECORDED:
             setattr(Worksheet, m, recorder(m))
+        CommentSpool.write = note
         write_workbook(facts, path)
     finally:
         for m, fn in originals.items():
             setattr(Worksheet, m, fn)
+        CommentSpool.write = spool_write
     return calls
 
 
@@ -89,20 +100,24 @@ def _status_kb(field: str) -> int:
 
 def _child_peak(regions: int, years: int, which: str, out: Path, queue) -> None:
     """In a fresh process: build the input, reset the RSS high-water mark, write, report the rise."""
-    if which == "zhibiao":
+    if which in ("zhibiao", "plan"):
         facts = synthetic_facts(regions, years)
     else:  # recorded by the parent: recording here would leave freed heap for the replay to reuse
         with open(out.with_suffix(".calls"), "rb") as fh:
             calls = pickle.load(fh)
+    held: list[object] = []
     gc.collect()
     with open("/proc/self/clear_refs", "w") as fh:
         fh.write("5")  # resets VmHWM (Linux)
     base = _status_kb("VmRSS")
     if which == "zhibiao":
         write_workbook(facts, out)
+    elif which == "plan":
+        held.append(plan_workbook(facts))  # kept until the high-water mark is read
     else:
         raw_xlsxwriter(calls, out, comments=which == "raw")
     queue.put((_status_kb("VmHWM") - base) * 1024)
+    held.clear()
 
 
 def peak_rise(regions: int, years: int, which: str, out: Path) -> int:
@@ -169,9 +184,10 @@ def memory(regions: int, years: int, tmp: Path) -> None:
     ours = peak_rise(regions, years, "zhibiao", tmp / "m.xlsx")
     raw = peak_rise(regions, years, "raw", tmp / "m_raw.xlsx")
     bare = peak_rise(regions, years, "bare", tmp / "m_bare.xlsx")
+    plan = peak_rise(regions, years, "plan", tmp / "m_plan.xlsx")
     print(f"  {regions:>4} regions ({n:>7,} facts): zhibiao +{ours / 1e6:6.1f} MB "
-          f"({ours / n:4.0f} B/fact) | raw same cells +{raw / 1e6:6.1f} MB "
-          f"| raw without comments +{bare / 1e6:5.1f} MB")
+          f"({ours / n:4.0f} B/fact; plan alone +{plan / 1e6:5.1f} MB) | raw same cells "
+          f"+{raw / 1e6:6.1f} MB | raw without comments +{bare / 1e6:5.1f} MB")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,8 +2,10 @@
 
 xlsxwriter in constant-memory mode: every sheet is streamed top to bottom
 from a :class:`~zhibiao.workbook.plan.Plan`, so cell data never piles up in
-memory.  The file is written to a temporary name beside the target and renamed
-at the end, so a failure never leaves half a workbook behind.
+memory; cell notes, which xlsxwriter would hold until ``close()``, go to a
+:class:`~zhibiao.workbook.comments.CommentSpool` on disk and are put into the
+package after it.  The file is written to a temporary name beside the target
+and renamed at the end, so a failure never leaves half a workbook behind.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from .. import __version__
 from ..errors import WorkbookError
 from ..facts import Fact
 from . import layout as L
+from .comments import CommentSpool
 from .plan import Cell, Plan, Row, plan_workbook
 from .sheets import (Column, documents_json, finish, fixed_columns, header_row, setup, write_findings,
                      write_link, write_meta, write_number, write_readme, write_sources)
@@ -55,14 +58,15 @@ def write_workbook(facts: Sequence[Fact], path: str | os.PathLike[str], *,
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        wb = xlsxwriter.Workbook(str(tmp), _options())
-        try:
-            with _collector_paused():
-                # The plan lives only inside this call, so it is freed before close() builds
-                # the comment XML, the memory peak of a large workbook.
-                _write_all(wb, plan_workbook(list(facts)), props, findings or [], documents)
-        finally:
-            wb.close()
+        with CommentSpool() as notes:  # its temporary files go whatever happens
+            wb = xlsxwriter.Workbook(str(notes.package), _options())
+            try:
+                with _collector_paused():
+                    # The plan lives only inside this call, so it is freed before close().
+                    _write_all(wb, notes, plan_workbook(list(facts)), props, findings or [], documents)
+            finally:
+                wb.close()
+            notes.finish(tmp)
         os.replace(tmp, path)
     except (OSError, XlsxWriterException, ValueError) as exc:
         tmp.unlink(missing_ok=True)
@@ -100,15 +104,15 @@ def _options() -> dict[str, Any]:
     }
 
 
-def _write_all(wb: xlsxwriter.Workbook, plan: Plan, props: dict[str, Any],
+def _write_all(wb: xlsxwriter.Workbook, notes: CommentSpool, plan: Plan, props: dict[str, Any],
                findings: list[dict[str, Any]], documents: list[dict[str, Any]]) -> None:
     st = Styles(wb)
     wb.set_properties({"title": L.config()["readme"]["title"], "author": "zhibiao",
                        "comments": f"workbook_id={props['workbook_id']} revision={props['revision']}"})
     write_readme(wb, st, props, documents)
-    annual = _write_grid(wb, st, plan.annual, plan.annual_rows)
-    _write_grid(wb, st, plan.targets, plan.target_rows)
-    _write_partial(wb, st, plan.partial_rows)
+    annual = _write_grid(wb, st, notes, plan.annual, plan.annual_rows)
+    _write_grid(wb, st, notes, plan.targets, plan.target_rows)
+    _write_partial(wb, st, notes, plan.partial_rows)
     write_sources(wb, st, plan)
     write_findings(wb, st, findings)
     write_meta(wb, props, plan)
@@ -205,7 +209,8 @@ def _legend(st: Styles, first_col: int) -> list[tuple[int, str, Any]]:
     return cells
 
 
-def _write_grid(wb: xlsxwriter.Workbook, st: Styles, grid: L.Grid, rows: list[Row]) -> Worksheet:
+def _write_grid(wb: xlsxwriter.Workbook, st: Styles, notes: CommentSpool, grid: L.Grid,
+                rows: list[Row]) -> Worksheet:
     ws = wb.add_worksheet(grid.sheet)
     setup(ws, _grid_columns(st, grid, rows), freeze=(L.FIRST_DATA_ROW, L.FIRST_YEAR_COL),
           repeat_cols=(L.COL_REGION, L.COL_UNIT))
@@ -214,7 +219,7 @@ def _write_grid(wb: xlsxwriter.Workbook, st: Styles, grid: L.Grid, rows: list[Ro
                L.config()["legend_hint"])
     sparks: list[tuple[str, str]] = []
     for i, row in enumerate(rows):
-        _grid_row(ws, st, grid, L.FIRST_DATA_ROW + i, row, sparks)
+        _grid_row(ws, st, notes, grid, L.FIRST_DATA_ROW + i, row, sparks)
     _sparklines(ws, st, sparks)
     last = L.FIRST_DATA_ROW + len(rows) - 1
     legend_end = L.FIRST_YEAR_COL + len(L.config()["legend"]) - 1
@@ -235,11 +240,11 @@ def _labels(ws: Worksheet, st: Styles, r: int, row: Row) -> None:
     ws.write_string(r, L.COL_UNIT, row.indicator.unit, label)
 
 
-def _grid_row(ws: Worksheet, st: Styles, grid: L.Grid, r: int, row: Row,
+def _grid_row(ws: Worksheet, st: Styles, notes: CommentSpool, grid: L.Grid, r: int, row: Row,
               sparks: list[tuple[str, str]]) -> None:
     _labels(ws, st, r, row)
     for cell in row.cells:
-        _value_cell(ws, st, r, cell, with_qualifier=grid.sheet == L.TARGETS)
+        _value_cell(ws, st, notes, r, cell, with_qualifier=grid.sheet == L.TARGETS)
     if not row.cells:
         return
     if grid.trend_col is not None:
@@ -261,14 +266,15 @@ def _sparklines(ws: Worksheet, st: Styles, sparks: list[tuple[str, str]]) -> Non
         "high_color": c["sparkline_high"], "low_color": c["sparkline_low"]})
 
 
-def _value_cell(ws: Worksheet, st: Styles, r: int, cell: Cell, with_qualifier: bool) -> None:
+def _value_cell(ws: Worksheet, st: Styles, notes: CommentSpool, r: int, cell: Cell,
+                with_qualifier: bool) -> None:
     """The value with its comment and markings; for targets also 限定 and 上限."""
     e = cell.primary
     f = e.fact
     hl = st.highlight(f.confidence, e.conflict)
     ws.write_number(r, cell.col, float(f.value), st.value(decimals(f.value), f.status == "estimate", hl))
     text = comment_text(cell)
-    ws.write_comment(r, cell.col, text, comment_options(text))
+    notes.write(ws, r, cell.col, text, comment_options(text))
     if with_qualifier:
         ws.write_string(r, cell.col + 1, L.QUALIFIER_LABELS.get(f.qualifier, f.qualifier),
                         st.named("unlocked_text"))
@@ -305,7 +311,7 @@ def _grid_validation(ws: Worksheet, grid: L.Grid, last: int) -> None:
 
 # --- 期中数据 ---------------------------------------------------------------
 
-def _write_partial(wb: xlsxwriter.Workbook, st: Styles, rows: list[Row]) -> None:
+def _write_partial(wb: xlsxwriter.Workbook, st: Styles, notes: CommentSpool, rows: list[Row]) -> None:
     specs = L.config()["partial_columns"]
     ws = wb.add_worksheet(L.PARTIAL)
     cols = fixed_columns(specs)
@@ -335,7 +341,7 @@ def _write_partial(wb: xlsxwriter.Workbook, st: Styles, rows: list[Row]) -> None
         ws.write_number(r, L.partial_col("year"), f.year, text)
         ws.write_string(r, L.partial_col("months"), f"{f.months}月", text)
         ws.write_string(r, L.partial_col("status"), L.STATUS_LABELS.get(f.status, f.status), text)
-        _value_cell(ws, st, r, row.cells[0], with_qualifier=True)
+        _value_cell(ws, st, notes, r, row.cells[0], with_qualifier=True)
         src = row.first_source_row
         write_link(ws, r, L.partial_col("source_link"), f"{L.SOURCES}!A{src}", f"第{src}行", link)
     legend_end = L.partial_col("value") + len(L.config()["legend"]) - 1
