@@ -187,3 +187,68 @@ def test_bare_name_in_a_list_borrows_the_subject_before():
         ("GRAIN_SOWN_AREA", 2026, None, "target", Decimal(3320), "eq"),
         ("GRAIN_OUTPUT", 2026, None, "target", Decimal(1285), "ge")]
     assert _run("一、2025年工作回顾\n生猪出栏300万头、产量45万吨。", 2026, "province") == []
+
+
+REVIEW = "一、2025年工作回顾\n"
+
+
+def test_pm25_annual_mean_forms():
+    for text in ("全市细颗粒物年均浓度降至28微克/立方米。", "细颗粒物（PM2.5）年均浓度下降到28微克/立方米。",
+                 "PM2.5年平均浓度为28微克/立方米。"):
+        assert _run(REVIEW + text, 2026, "province") == [("PM25", 2025, None, "actual", Decimal(28), "eq")], text
+
+
+def test_rd_intensity_phrased_as_a_ratio_to_gdp():
+    assert _run(REVIEW + "全社会研发经费支出相当于地区生产总值的比例达到6.5%左右，全社会研发投入占比达到6.4%。",
+                2026, "province") == [("RD_INTENSITY", 2025, None, "actual", Decimal("6.5"), "approx"),
+                                      ("RD_INTENSITY", 2025, None, "actual", Decimal("6.4"), "eq")]
+
+
+def test_a_share_of_gdp_reached_is_no_gdp_growth():
+    assert _run(REVIEW + "数字经济增加值相当于地区生产总值的比例达到45%，经济增速为5.2%。", 2026, "province") == [
+        ("GDP_GROWTH", 2025, None, "actual", Decimal("5.2"), "eq")]
+
+
+def test_a_service_branch_is_not_the_tertiary_sector():
+    assert _run(REVIEW + "信息服务业增加值增长10.2%，商务服务业增加值增长5.1%，服务业增加值增长5.5%。",
+                2026, "province") == [("VA_TERTIARY_GROWTH", 2025, None, "actual", Decimal("5.5"), "eq")]
+
+
+def test_old_communities_renovated_and_not_merely_concerned():
+    assert _run(REVIEW + "改造城镇老旧小区1200个。", 2026, "province") == [
+        ("OLD_COMMUNITY_RENOVATION", 2025, None, "actual", Decimal(1200), "eq")]
+    assert _run(REVIEW + "完成500个城镇老旧小区综合整治。", 2026, "province") == [
+        ("OLD_COMMUNITY_RENOVATION", 2025, None, "actual", Decimal(500), "eq")]
+    assert _run(REVIEW + "加装电梯3000部，涉及120个老旧小区。", 2026, "province") == []
+
+
+def test_work_done_before_its_name_but_not_a_network_length():
+    assert _run(REVIEW + "新建改造310公里农村公路，建成100公里高速公路。", 2026, "province") == [
+        ("RURAL_ROADS", 2025, None, "actual", Decimal(310), "eq")]
+
+
+def test_projects_counted_in_xiang_and_major_works_investment():
+    assert _run(REVIEW + "安排市重大工程项目350项，重大工程完成投资2000亿元。", 2026, "province") == [
+        ("KEY_PROJECT_COUNT", 2025, None, "actual", Decimal(350), "eq"),
+        ("KEY_PROJECT_INVESTMENT", 2025, None, "actual", Decimal(2000), "eq")]
+
+
+def test_respectively_with_a_shared_head_noun_of_which_one_item_is_no_indicator():
+    assert _run(REVIEW + "航空旅客和货邮吞吐量分别达到6000万人次和120万吨。", 2026, "province") == [
+        ("AIRPORT_PASSENGERS", 2025, None, "actual", Decimal(6000), "eq")]
+
+
+def test_new_jobs_without_urban_but_not_jobs_a_project_brings():
+    assert _run(REVIEW + "新增就业28.5万人，项目带动新增就业2万人。", 2026, "province") == [
+        ("NEW_URBAN_JOBS", 2025, None, "actual", Decimal("28.5"), "eq")]
+
+
+def test_five_year_targets_in_a_paragraph_of_a_review_chapter():
+    text = ("二、“十四五”时期的成就和“十五五”时期的主要目标\n五年来，常住人口城镇化率达到78%。\n"
+            "“十五五”时期经济社会发展的主要目标是：地区生产总值年均增长5%左右，研发经费投入强度达到6.8%。\n"
+            "今后五年的主要目标是：常住人口城镇化率达到80%。\n三、2026年主要目标\n地区生产总值增长5%左右。")
+    assert _run(text, 2026, "province") == [
+        ("URBANIZATION_RATE", 2025, None, "actual", Decimal(78), "eq"),
+        ("RD_INTENSITY", 2030, None, "target", Decimal("6.8"), "eq"),
+        ("URBANIZATION_RATE", 2030, None, "target", Decimal(80), "eq"),
+        ("GDP_GROWTH", 2026, None, "target", Decimal(5), "approx")]

@@ -139,6 +139,16 @@ def _heading_section(line: str, doc_year: int, start: int, heading: bool = True)
                    multi_year=value == "plan")  # 十四五 review or 十五五 plan: five-year figures
 
 
+def _plan_targets(line: str, doc_year: int, start: int) -> Section:
+    """Five-year targets: for the year the plan ends (十五五 → 2030; 今后五年 → four years on).
+
+    >>> _plan_targets("今后五年的主要目标是：", 2026, 0).year, _plan_targets("“十五五”时期的目标是：", 2021, 0).year
+    (2030, 2030)
+    """
+    plan = first_cue("year_plan", line)
+    return Section(start, int(plan[1]) if plan else doc_year + 4, "target", multi_year=True)
+
+
 def frame(text: str, year_hint: int | None = None, year: int | None = None) -> Frame:
     """Sections and sentences of a normalized text.
 
@@ -161,6 +171,8 @@ def frame(text: str, year_hint: int | None = None, year: int | None = None) -> F
             sec = Section(pos, doc_year, "none")  # 名词解释: explanations of terms, no facts of the year
         if sec is None and not is_heading and first_cue("target_opener", stripped[:MULTI_YEAR_PROBE]):
             sec = Section(pos, doc_year, "target")  # 今年经济社会发展的主要预期目标是：…
+        if sec is None and not is_heading and first_cue("plan_opener", stripped[:MULTI_YEAR_PROBE]):
+            sec = _plan_targets(stripped, doc_year, pos)  # “十五五”时期的主要目标是：…
         if sec is None and sections[-1].multi_year and _TOP_HEADING.match(stripped):
             sec = Section(pos, sections[-1].year, sections[-1].status)  # 二、…: the five years end here
         if sec:

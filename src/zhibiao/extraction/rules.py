@@ -22,6 +22,7 @@ from .numbers import convert, split_unit
 
 MAX_GAP = 40  # characters between an indicator's name and its value
 _COUNT_BASES = {"个", "家", "列", "项"}
+_BEFORE_NAME = ("count-before-name", "value-before-name")
 _HARD_STOP = "；;。\n"
 
 
@@ -174,16 +175,21 @@ def _nearest_mention(text: str, mentions: list[Mention], starts: list[int], q: Q
 
 
 def _forward_mention(text: str, mentions: list[Mention], starts: list[int], q: Quantity) -> Mention | None:
-    """188个盟级重点项目: a count right before the name it counts."""
+    """188个盟级重点项目: a count right before the name it counts; 310公里农村公路: an
+    amount of work right before its name (only for names of work done in the year:
+    建成100公里高速公路 is no road network length)."""
     parsed = split_unit(q.unit or "")
-    if parsed is None or parsed[1].base not in _COUNT_BASES:
-        return None
     i = bisect_left(starts, q.end)
-    if i < len(mentions) and mentions[i].start - q.end <= 2 and \
-            re.fullmatch(r"(?:以上|左右|多)?[的级]*", text[q.end:mentions[i].start]):
-        return mentions[i]
-    if i < len(mentions) and re.fullmatch(r"“[^“”，。；]{1,8}”", text[q.end:mentions[i].start]):
-        return mentions[i]
+    if parsed is None or i == len(mentions):
+        return None
+    m = mentions[i]
+    if parsed[1].base not in _COUNT_BASES and not (
+            m.concept.indicators and all(catalog.indicator(c).flow for c in m.concept.indicators)):
+        return None
+    if m.start - q.end <= 2 and re.fullmatch(r"(?:以上|左右|多)?[的级]*", text[q.end:m.start]):
+        return m
+    if re.fullmatch(r"“[^“”，。；]{1,8}”", text[q.end:m.start]):
+        return m
     return None
 
 
@@ -237,7 +243,9 @@ def _link_one(text: str, frame: Frame, mentions: list[Mention], starts: list[int
     sentence_from, _ = frame.sentence_at(text, q.start)
     forward = _forward_mention(text, mentions, starts, q)
     if forward:
-        return Link(q, forward, text[clause_start(text, q.start, sentence_from):q.start], "count-before-name")
+        parsed = split_unit(q.unit or "")
+        rule = "count-before-name" if parsed and parsed[1].base in _COUNT_BASES else "value-before-name"
+        return Link(q, forward, text[clause_start(text, q.start, sentence_from):q.start], rule)
     m = _nearest_mention(text, mentions, starts, q, sentence_from)
     if m is None:
         return None
@@ -252,13 +260,14 @@ def _not_a_fact(text: str, link: Link) -> bool:
         return True
     if q.unit != "%" and re.match(r"(?:以上|以下)?的", text[q.end:q.end + 3]):
         return True  # 超500亿元的县域: a threshold that picks a group, not a value
-    if link.rule == "count-before-name" and (text[q.start - 1:q.start] == "等" or
-                                             first_cue("part_after", text[m.end:m.end + 6])):
-        return True  # 等3个重大项目 are examples; 179个重大项目开工 a part of the list
+    if link.rule in _BEFORE_NAME and (text[q.start - 1:q.start] == "等" or
+                                      first_cue("part_after", text[m.end:m.end + 6]) or
+                                      first_cue("count_scope", text[max(0, q.start - 4):q.start])):
+        return True  # 等3个重大项目 are examples; 179个重大项目开工 a part; 涉及120个小区 a scope
     parsed = split_unit(q.unit or "")
-    if parsed is not None and parsed[1].base in _COUNT_BASES and _counts_a_noun(text, q.end) and \
-            (link.rule == "name-values" or re.search(r"[、，,]", gap)):
-        return True  # 完成投资2.8万亿元，3920个新投产项目: the count is the noun's after it
+    if parsed is not None and _counts_a_noun(text, q.end) and (link.rule == "name-values" or re.search(
+            r"[、，,]", gap)) and not first_cue("milestone", text[q.end:q.end + 3]):
+        return True  # 完成投资2.8万亿元，3920个新投产项目 / 建成100公里高速公路: the noun's after it
     if link.rule == "name-values" and not continues(_drop_asides(link.local)):
         return True  # 、科技型中小企业入库76家: a new subject took over
     seps = r"[，,、]" if re.search(r"\d", gap) else r"[，,]"  # after an earlier value, 、 also ends its item
@@ -359,6 +368,9 @@ def _candidate(text: str, frame: Frame, link: Link) -> Candidate | None:
     if chosen is None:
         return None
     code, sign = chosen
+    if verb == "level" and catalog.indicator(code).kind == "growth" and \
+            not last_cue("verb_growth", link.local + text[m.start:m.end]):
+        return None  # 相当于生产总值的比例达到6.5%: a share reached, not a growth
     unit = catalog.indicator(code).unit
     value = convert(q.number, q.unit or "", unit)
     high = convert(q.high, q.unit or "", unit) if q.high is not None else None
