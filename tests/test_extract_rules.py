@@ -252,3 +252,19 @@ def test_five_year_targets_in_a_paragraph_of_a_review_chapter():
         ("RD_INTENSITY", 2030, None, "target", Decimal("6.8"), "eq"),
         ("URBANIZATION_RATE", 2030, None, "target", Decimal(80), "eq"),
         ("GDP_GROWTH", 2026, None, "target", Decimal(5), "approx")]
+
+
+def test_second_run_of_a_respectively_list_joined_by_he_or_a_second_fenbie():
+    for text in ("城镇和农村居民人均可支配收入分别达到4.5万元和2.1万元，分别增长4.6%和6.5%。",
+                 "城镇和农村居民人均可支配收入分别达到4.5万元和2.1万元，增长4.6%和6.5%。"):
+        assert _run(REVIEW + text, 2026, "province") == [
+            ("URBAN_INCOME", 2025, None, "actual", Decimal(45000), "eq"),
+            ("RURAL_INCOME", 2025, None, "actual", Decimal(21000), "eq"),
+            ("URBAN_INCOME_GROWTH", 2025, None, "actual", Decimal("4.6"), "eq"),
+            ("RURAL_INCOME_GROWTH", 2025, None, "actual", Decimal("6.5"), "eq")], text
+
+
+def test_fenbie_opening_its_clause_maps_to_the_items_before_it():
+    assert sorted(_run(REVIEW + "各项存款余额2.5万亿元，各项贷款余额2.1万亿元，分别增长7.5%和8.1%。", 2026, "province")) == [
+        ("LOAN_BALANCE", 2025, None, "actual", Decimal(21000), "eq"),
+        ("LOAN_BALANCE_GROWTH", 2025, None, "actual", Decimal("8.1"), "eq")]

@@ -28,6 +28,13 @@ def respectively(text: str, quantities: list[Quantity]) -> tuple[list[Link], set
         items = [s for s in re.split(r"[、和与及]", items_text) if s]
         after = quantities[bisect_left(q_starts, fb.end()):bisect_left(q_starts, fb.end() + 41)]
         chain = _list_values(text, fb.end(), after)
+        if not items and len(chain) > 1:
+            back = _earlier_items(text, head_from, len(chain))
+            if back:
+                taken.update(q.start for q in chain)
+                links.extend(Link(q, m, text[fb.end():chain[0].start], "respectively")
+                             for q, m in zip(chain, back) if m is not None)
+            continue
         if len(items) < 2 or len(chain) != len(items):
             continue
         taken.update(q.start for q in chain)  # the list's values, even those naming no indicator
@@ -48,6 +55,29 @@ def respectively(text: str, quantities: list[Quantity]) -> tuple[list[Link], set
                 if concept is not None:
                     links.append(Link(q, Mention(head_from, fb.start(), concept), local, "respectively"))
     return links, taken
+
+
+def _earlier_items(text: str, clause_from: int, n: int) -> list[Mention | None] | None:
+    """存款余额2.5万亿元，贷款余额2.1万亿元，分别增长7.5%和8.1%: a 分别 opening its clause
+    refers to the ``n`` items before it in the sentence, one value each; each item's
+    name (None for a name of no indicator).
+    """
+    sentence_from = max(text.rfind(ch, 0, clause_from) for ch in "。；;\n") + 1
+    pieces = [p for p in re.split(r"[，,、]", text[sentence_from:clause_from]) if p]
+    quantity = lexicon().quantity_re
+    items = pieces[-n:]
+    if len(items) != n or any(len(quantity.findall(p)) != 1 for p in items):
+        return None
+    out: list[Mention | None] = []
+    offset = sentence_from + text[sentence_from:clause_from].rfind(items[0])
+    for piece in items:
+        start = text.find(piece, offset)
+        offset = start + len(piece)
+        m = lexicon().mention_re.search(piece)
+        concept = lexicon().group_concepts[m.lastgroup or ""] if m else None
+        out.append(Mention(start + m.start(), start + m.end(), concept)
+                   if m and concept and concept.indicators else None)
+    return out if any(out) else None
 
 
 def _list_values(text: str, pos: int, after: list[Quantity]) -> list[Quantity]:

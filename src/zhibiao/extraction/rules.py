@@ -294,9 +294,11 @@ def _counts_a_noun(text: str, pos: int) -> bool:
 
     >>> _counts_a_noun("3920个新投产项目", 5), _counts_a_noun("300个以上，", 4), _counts_a_noun("10个、", 3)
     (True, False, False)
+    >>> _counts_a_noun("4.6%和6.5%", 4)
+    False
     """
     after = text[pos:pos + 2]
-    return re.match(r"[\u4e00-\u9fff“]", after) is not None and \
+    return re.match(r"[\u4e00-\u9fff“]", after) is not None and not re.match(r"[和及与或]\d", after) and \
         not any(after.startswith(w) or text[pos:pos + 3].startswith(w) for w in
                 list(lexicon().qualifiers_after) + ["左右", "以上", "以下", "以内"])
 
