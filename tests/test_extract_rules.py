@@ -268,3 +268,30 @@ def test_fenbie_opening_its_clause_maps_to_the_items_before_it():
     assert sorted(_run(REVIEW + "各项存款余额2.5万亿元，各项贷款余额2.1万亿元，分别增长7.5%和8.1%。", 2026, "province")) == [
         ("LOAN_BALANCE", 2025, None, "actual", Decimal(21000), "eq"),
         ("LOAN_BALANCE_GROWTH", 2025, None, "actual", Decimal("8.1"), "eq")]
+
+
+def test_whole_year_estimate_after_a_part_of_the_year():
+    assert _run(REVIEW + "前三季度，全市地区生产总值增长5.6%，预计全年增长5.5%左右。", 2026) == [
+        ("GDP_GROWTH", 2025, "1-9", "actual", Decimal("5.6"), "eq"),
+        ("GDP_GROWTH", 2025, None, "estimate", Decimal("5.5"), "approx")]
+
+
+def test_a_floor_held_for_years_in_words_is_no_fact():
+    assert _run(REVIEW + "粮食产量连续三年稳定在60亿斤以上，达到62.5亿斤。", 2026) == [
+        ("GRAIN_OUTPUT", 2025, None, "actual", Decimal("312.5"), "eq")]
+
+
+def test_per_head_counts_are_no_facts():
+    assert _run(REVIEW + "5G基站总数达到3.2万个，每万人拥有5G基站25个。", 2026) == [
+        ("BASE_STATIONS_5G", 2025, None, "actual", Decimal(32000), "eq")]
+
+
+def test_a_level_restated_after_a_net_change():
+    assert _run(REVIEW + "高新技术企业净增300家、达到2100家。", 2026) == [
+        ("HIGH_TECH_ENTERPRISES", 2025, None, "actual", Decimal(2100), "eq")]
+
+
+def test_a_growth_printed_with_a_minus_sign():
+    assert _run(REVIEW + "固定资产投资增长-2.1%，1-11月原煤产量增长3%。", 2026) == [
+        ("FAI_GROWTH", 2025, None, "actual", Decimal("-2.1"), "eq"),
+        ("COAL_OUTPUT_GROWTH", 2025, "1-11", "actual", Decimal(3), "eq")]

@@ -194,6 +194,8 @@ def months_in(text: str) -> str | None:
     ('1-8', '1-6', '1-8', None)
     >>> months_in("1-11月份全旗"), months_in("前三季度"), months_in("截至目前，口岸")
     ('1-11', '1-9', 'unknown')
+    >>> months_in("前三季度，全市地区生产总值增长5.6%，预计全年") is None
+    True
     """
     hit = last_cue("months", text)
     if not hit:
@@ -205,7 +207,7 @@ def months_in(text: str) -> str | None:
     if value == "to":
         b = int(m.group("b") or m.group("b2"))
         return f"1-{b}" if 1 < b < 12 else None
-    return value
+    return None if value == "year" else value  # 前三季度…，预计全年: the whole year again
 
 
 def year_in(text: str, section: Section, doc_year: int) -> int | None:

@@ -24,6 +24,7 @@ MAX_GAP = 40  # characters between an indicator's name and its value
 _COUNT_BASES = {"个", "家", "列", "项"}
 _BEFORE_NAME = ("count-before-name", "value-before-name")
 _HARD_STOP = "；;。\n"
+_NEGATIVE = re.compile(r"(?:增长|增速|增幅|为)[-−－]$")
 
 
 def find_mentions(text: str, issuer_level: str | None) -> list[Mention]:
@@ -42,6 +43,9 @@ def find_quantities(text: str) -> list[Quantity]:
         if m.group("num2") and not m.group("unit") and m.group("dash") in ("至", "到"):
             pass  # 4.5至5% shares the unit
         number = Decimal(m.group("num").replace(",", ""))
+        start = m.start()
+        if _NEGATIVE.search(text, max(0, start - 4), start):
+            number, start = -number, start - 1  # 增长-2.1%: a growth printed with its minus sign
         high = Decimal(m.group("num2").replace(",", "")) if m.group("num2") else None
         if high is not None and m.group("unit") and m.group("unit") != m.group("unit2"):
             high = None  # "8月—9月" style pairs of different things are not a range
@@ -49,7 +53,7 @@ def find_quantities(text: str) -> list[Quantity]:
             end = m.start("dash")
         else:
             end = m.end()
-        out.append(Quantity(m.start(), end, number, unit, m.group("inner") or m.group("inner2"), high))
+        out.append(Quantity(start, end, number, unit, m.group("inner") or m.group("inner2"), high))
     for rx, _ in lex.cues.get("verb_flat", []):
         out.extend(Quantity(m.start(), m.end(), Decimal(0), "%", None, flat=True) for m in rx.finditer(text))
     return sorted(out, key=lambda q: q.start)
@@ -256,7 +260,7 @@ def _link_one(text: str, frame: Frame, mentions: list[Mention], starts: list[int
 def _not_a_fact(text: str, link: Link) -> bool:
     m, q = link.mention, link.quantity
     gap = _drop_asides(text[m.end:q.start]) if m.end <= q.start else ""
-    if first_cue("not_fact", gap):
+    if first_cue("not_fact", _restated(gap)):
         return True
     if q.unit != "%" and re.match(r"(?:以上|以下)?的", text[q.end:q.end + 3]):
         return True  # 超500亿元的县域: a threshold that picks a group, not a value
@@ -274,6 +278,8 @@ def _not_a_fact(text: str, link: Link) -> bool:
     if link.rule == "name-value" and re.search(seps, gap) and not continues(re.split(seps, gap)[-1]):
         return True  # a later clause with a subject of its own (…行动，共有116个; 60万人以上、省外务工劳动力600万人)
     before = text[clause_start(text, m.start):m.start]
+    if first_cue("per_head", before[-6:]):
+        return True  # 每万人拥有5G基站25个
     if "全国" in before[-8:] or "年均" in before[-4:] or first_cue("zone_before", before):
         return True
     cumulative = all("累计" in catalog.indicator(c).name_zh for c in m.concept.indicators)
@@ -287,6 +293,19 @@ def _not_a_fact(text: str, link: Link) -> bool:
     if text[max(0, q.start - 1):q.start] in ("由", "从") and not re.search(r"上年|\d{4}年", before + gap):
         return True
     return False
+
+
+def _restated(gap: str) -> str:
+    """The words that speak of a value: after an earlier value of the same name, when the
+    name is restated as a level (净增300家、达到2100家), only the words after that value.
+
+    >>> _restated("净增300家、达到"), _restated("100亿元、增长")
+    ('、达到', '100亿元、增长')
+    """
+    parts = re.split(r"(?<=\d)[^、，,\d]*(?=[、，,])", gap)
+    if len(parts) > 1 and _verb(parts[-1]) == "level":
+        return parts[-1]
+    return gap
 
 
 def _counts_a_noun(text: str, pos: int) -> bool:
