@@ -295,3 +295,9 @@ def test_a_growth_printed_with_a_minus_sign():
     assert _run(REVIEW + "固定资产投资增长-2.1%，1-11月原煤产量增长3%。", 2026) == [
         ("FAI_GROWTH", 2025, None, "actual", Decimal("-2.1"), "eq"),
         ("COAL_OUTPUT_GROWTH", 2025, "1-11", "actual", Decimal(3), "eq")]
+
+
+def test_balance_growth_since_the_start_of_the_year():
+    assert _run(REVIEW + "年末金融机构本外币各项贷款余额5200.3亿元，比年初增长7.2%。", 2026) == [
+        ("LOAN_BALANCE", 2025, None, "actual", Decimal("5200.3"), "eq"),
+        ("LOAN_BALANCE_GROWTH", 2025, None, "actual", Decimal("7.2"), "eq")]
