@@ -301,3 +301,8 @@ def test_balance_growth_since_the_start_of_the_year():
     assert _run(REVIEW + "年末金融机构本外币各项贷款余额5200.3亿元，比年初增长7.2%。", 2026) == [
         ("LOAN_BALANCE", 2025, None, "actual", Decimal("5200.3"), "eq"),
         ("LOAN_BALANCE_GROWTH", 2025, None, "actual", Decimal("7.2"), "eq")]
+
+
+def test_a_five_year_review_sentence_naming_its_year():
+    text = "一、“十四五”时期的发展成就\n五年来，地区生产总值年均增长5.5%，城镇新增就业250万人。2025年，全省地区生产总值增长5.3%。"
+    assert _run(text, 2026, "province") == [("GDP_GROWTH", 2025, None, "actual", Decimal("5.3"), "eq")]

@@ -210,6 +210,27 @@ def months_in(text: str) -> str | None:
     return None if value == "year" else value  # 前三季度…，预计全年: the whole year again
 
 
+def _stated_year(text: str) -> tuple[int, int] | None:
+    """(end offset, year) of the last year written out in ``text`` that is not a base (较2020年)."""
+    best = None
+    for m in _YEAR.finditer(text):
+        if not _COMPARED.search(text, 0, m.start()):
+            best = (m.end(), int(m.group(1)))
+    return best
+
+
+def names_one_year(text: str, section: Section) -> bool:
+    """Whether a sentence of a five-year review names the one year it speaks of
+    (2025年，全省地区生产总值增长5.3%), so that its figures are that year's.
+
+    >>> s = Section(0, 2025, "actual", multi_year=True)
+    >>> names_one_year("2025年，全省", s), names_one_year("较2020年", s), names_one_year("五年来", s)
+    (True, False, False)
+    """
+    stated = _stated_year(text)
+    return stated is not None and stated[1] == section.year
+
+
 def year_in(text: str, section: Section, doc_year: int) -> int | None:
     """A year a sentence names before a value (explicit, relative or a plan period).
 
@@ -223,10 +244,7 @@ def year_in(text: str, section: Section, doc_year: int) -> int | None:
     >>> year_in("2023年初列入项目，较去年增长55%；预计拉动", s, 2023)
     2023
     """
-    best: tuple[int, int] | None = None  # (end offset, year)
-    for m in _YEAR.finditer(text):
-        if not _COMPARED.search(text, 0, m.start()):
-            best = (m.end(), int(m.group(1)))
+    best = _stated_year(text)  # (end offset, year)
     for kind in ("year_relative", "year_plan"):
         hit = last_cue(kind, text)
         if hit and kind == "year_relative" and (

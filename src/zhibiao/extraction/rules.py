@@ -14,7 +14,7 @@ from bisect import bisect_left
 from decimal import Decimal
 
 from .. import catalog
-from .context import Frame, clause_start, months_in, year_in
+from .context import Frame, clause_start, months_in, names_one_year, year_in
 from .lexicon import Concept, continues, first_cue, iter_mentions, last_cue, lexicon
 from .lists import borrowed_subjects, respectively
 from .model import Candidate, Link, Mention, Quantity
@@ -406,7 +406,7 @@ def _candidate(text: str, frame: Frame, link: Link) -> Candidate | None:
     section = frame.section_at(q.start)
     if section.status == "none":
         return None
-    if section.multi_year and _five_year_figure(text, m, q, code):
+    if section.multi_year and _five_year_figure(text, m, q, code) and not names_one_year(period_text, section):
         return None  # 十四五 review: 增长19.8%, 累计接待游客17.52亿人次 are not annual facts
     status, confidence = _status(text, clause_start(text, start, sentence_from), sentence_from, q, section.status)
     year = year_in(period_text, section, frame.doc_year) or section.year
