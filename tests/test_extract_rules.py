@@ -306,3 +306,14 @@ def test_balance_growth_since_the_start_of_the_year():
 def test_a_five_year_review_sentence_naming_its_year():
     text = "一、“十四五”时期的发展成就\n五年来，地区生产总值年均增长5.5%，城镇新增就业250万人。2025年，全省地区生产总值增长5.3%。"
     assert _run(text, 2026, "province") == [("GDP_GROWTH", 2025, None, "actual", Decimal("5.3"), "eq")]
+
+
+def test_a_news_item_dated_but_naming_no_year_speaks_of_its_titles_period():
+    text = ("鄂尔多斯前三季度经济运行稳中向好\n2025-10-28 08:30  来源：鄂尔多斯日报\n"
+            "记者从市统计局获悉，今年前三季度，我市地区生产总值同比增长6.1%。\n"
+            "规模以上工业增加值同比增长7.8%。\n预计全年地区生产总值增长6%左右。")
+    got = [(c.indicator, c.year, c.months, c.status, c.value, c.qualifier)
+           for c in candidates(text, frame(text), "prefecture")]
+    assert got == [("GDP_GROWTH", 2025, "1-9", "actual", Decimal("6.1"), "eq"),
+                   ("IND_VA_GROWTH", 2025, "1-9", "actual", Decimal("7.8"), "eq"),
+                   ("GDP_GROWTH", 2025, None, "estimate", Decimal(6), "approx")]

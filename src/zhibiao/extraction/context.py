@@ -16,6 +16,7 @@ from .lexicon import first_cue, has_cue, last_cue, lexicon
 _SENTENCE_END = re.compile(r"[。！？!?\n]+")
 _CLAUSE_SEP = "，,；;：:。\n"
 _YEAR = re.compile(r"(?<![\d—\-–~至])((?:19|20)\d\d)\s*年(?!代|以来|起|前后|[—\-–~至])")
+_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])(?!\d)")
 _COMPARED = re.compile(r"(?:较|比|同比|相比)$")
 _ADDRESS = re.compile(r"^(?:各位代表|同志们)[！!，,：:]\s*")
 # a five-year review may open after a first sentence (2025年是“十四五”收官之年。五年来，…)
@@ -32,6 +33,7 @@ class Section:
     year: int
     status: str  # actual | target | none (a glossary: no facts)
     multi_year: bool = False  # a 十四五 review: only end-of-period levels are facts
+    months: str | None = None  # the period of a news item titled 前三季度…, for sentences naming none
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ def document_year(text: str, hint: int | None = None) -> int:
     2024
     >>> document_year("2021年……2022年……2022年……2025年", None)
     2022
+    >>> document_year("2025-10-28 08:30 来源：日报\\n今年前三季度，")
+    2025
     """
     head = text[:20000]
     lines = [line for line in head.splitlines() if len(line) <= 80 and "年" in line]  # a heading with a year
@@ -100,6 +104,8 @@ def document_year(text: str, hint: int | None = None) -> int:
     if hint:
         return hint
     counts = Counter(int(m.group(1)) for m in _YEAR.finditer(text))
+    if not counts:  # a news item dated 2025-10-28 that says only 今年
+        counts = Counter(int(m.group(1)) for m in _DATE.finditer(head))
     if not counts:
         raise ExtractError("the text names no year; pass --year YYYY")
     return max(counts, key=lambda y: (counts[y], y))
@@ -182,11 +188,26 @@ def frame(text: str, year_hint: int | None = None, year: int | None = None) -> F
             any(s.status == "target" and s.year == doc_year for s in sections):
         # a work report: what stands before its first heading reviews the year before
         sections[0] = Section(0, doc_year - 1, "actual")
+    elif len(sections) == 1:
+        sections[0] = Section(0, doc_year, "actual", months=title_months(text))
     return Frame(doc_year, tuple(sections), sentence_starts(text))
 
 
-def months_in(text: str) -> str | None:
-    """The months a sentence speaks of, from the last period words in ``text``.
+def title_months(text: str) -> str | None:
+    """The period a short text's title names (鄂尔多斯前三季度经济运行稳中向好): a news item
+    on a part of the year speaks of it throughout.
+
+    >>> title_months("前三季度经济运行稳中向好\\n……"), title_months("2025年政府工作报告\\n……")
+    ('1-9', None)
+    """
+    title = next((line.strip() for line in text.split("\n", 5)[:5] if line.strip()), "")
+    months = months_in(title) if len(title) <= 40 else None
+    return None if months == "unknown" else months
+
+
+def months_in(text: str, default: str | None = None) -> str | None:
+    """The months a sentence speaks of, from the last period words in ``text``;
+    ``default`` when it has none (全年 is the whole year: None).
 
     "unknown" when the text says only 截至目前 / 今年以来.
 
@@ -194,12 +215,15 @@ def months_in(text: str) -> str | None:
     ('1-8', '1-6', '1-8', None)
     >>> months_in("1-11月份全旗"), months_in("前三季度"), months_in("截至目前，口岸")
     ('1-11', '1-9', 'unknown')
-    >>> months_in("前三季度，全市地区生产总值增长5.6%，预计全年") is None
+    >>> months_in("前三季度，全市地区生产总值增长5.6%，预计全年", "1-9") is None
     True
+    >>> months_in("规上工业增加值增长7%", "1-9")
+    '1-9'
+
     """
     hit = last_cue("months", text)
     if not hit:
-        return None
+        return default
     m, value = hit
     if value == "range":
         a, b = int(m.group("a")), int(m.group("b"))

@@ -400,10 +400,10 @@ def _candidate(text: str, frame: Frame, link: Link) -> Candidate | None:
     sentence_from, _ = frame.sentence_at(text, q.start)
     start = min(m.start, q.start)
     period_text = _period_text(text, link, sentence_from)
-    months = months_in(period_text)
+    section = frame.section_at(q.start)
+    months = months_in(period_text, section.months)
     if months == "unknown":
         return None
-    section = frame.section_at(q.start)
     if section.status == "none":
         return None
     if section.multi_year and _five_year_figure(text, m, q, code) and not names_one_year(period_text, section):
