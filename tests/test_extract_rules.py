@@ -317,3 +317,36 @@ def test_a_news_item_dated_but_naming_no_year_speaks_of_its_titles_period():
     assert got == [("GDP_GROWTH", 2025, "1-9", "actual", Decimal("6.1"), "eq"),
                    ("IND_VA_GROWTH", 2025, "1-9", "actual", Decimal("7.8"), "eq"),
                    ("GDP_GROWTH", 2025, None, "estimate", Decimal(6), "approx")]
+
+
+def test_the_last_year_after_a_five_year_review():
+    text = ("一、“十四五”时期和2025年工作回顾\n这五年，地区生产总值年均增长8%，城镇新增就业累计21万人。\n"
+            "2025年是“十四五”收官之年。一年来，地区生产总值由上年的4575亿元增加到4786亿元、增长6.1%，"
+            "规上工业增加值增长9.5%。\n2025年，面对困难挑战，全市城镇新增就业3.6万人。")
+    assert _run(text, 2026, "prefecture") == [
+        ("GDP", 2024, None, "actual", Decimal(4575), "eq"),
+        ("GDP", 2025, None, "actual", Decimal(4786), "eq"),
+        ("GDP_GROWTH", 2025, None, "actual", Decimal("6.1"), "eq"),
+        ("IND_VA_GROWTH", 2025, None, "actual", Decimal("9.5"), "eq"),
+        ("NEW_URBAN_JOBS", 2025, None, "actual", Decimal("3.6"), "eq")]
+
+
+def test_signed_and_size_class_projects_are_not_the_key_project_list():
+    assert _run(REVIEW + "签约引进重大项目418个、总投资5326亿元，竣工投产百亿元以上重大项目8个，"
+                "实施市级重点项目520个。", 2026) == [
+        ("KEY_PROJECT_COUNT", 2025, None, "actual", Decimal(520), "eq")]
+
+
+def test_project_funds_are_a_part_of_investment_attracted():
+    assert _run(REVIEW + "招商引资到位资金1090亿元、增长12%，其中产业项目到位资金880亿元。", 2026) == [
+        ("INVESTMENT_ATTRACTED", 2025, None, "actual", Decimal(1090), "eq")]
+
+
+def test_more_names_of_the_same_indicators():
+    text = ("全社会研发投入占地区生产总值比重达到4.15%。治理历史遗留废弃矿山12.6平方公里。"
+            "完成国土绿化1.5万亩。稳定开行中欧班列，全年开行500列以上。")
+    assert _run(REVIEW + text, 2026) == [
+        ("RD_INTENSITY", 2025, None, "actual", Decimal("4.15"), "eq"),
+        ("MINE_RESTORATION", 2025, None, "actual", Decimal("12.6"), "eq"),
+        ("AFFORESTATION", 2025, None, "actual", Decimal("1.5"), "eq"),
+        ("CHINA_EUROPE_TRAINS", 2025, None, "actual", Decimal(500), "ge")]

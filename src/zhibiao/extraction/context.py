@@ -21,6 +21,7 @@ _COMPARED = re.compile(r"(?:较|比|同比|相比)$")
 _ADDRESS = re.compile(r"^(?:各位代表|同志们)[！!，,：:]\s*")
 # a five-year review may open after a first sentence (2025年是“十四五”收官之年。五年来，…)
 MULTI_YEAR_PROBE = 40
+_ONE_YEAR_OPENER = re.compile(r"((?:19|20)\d\d)年(?:[，,]|是)")
 _TOP_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、")
 _HEADING = re.compile(r"^\s*(?:#+\s*|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+部分)")
 
@@ -169,6 +170,11 @@ def frame(text: str, year_hint: int | None = None, year: int | None = None) -> F
         is_heading = 0 < len(stripped) <= 60 and (not stripped.endswith("。") or _HEADING.match(stripped))
         probe = stripped if is_heading else _ADDRESS.sub("", stripped)[:8]
         sec = _heading_section(probe, doc_year, pos, heading=is_heading) if stripped else None
+        if sec is None and not is_heading and stripped:
+            # 2025年是“十四五”收官之年。一年来，…: the opener after a first short sentence
+            second = _ADDRESS.sub("", stripped)[:MULTI_YEAR_PROBE].split("。", 1)
+            if len(second) == 2 and second[1]:
+                sec = _heading_section(second[1][:8], doc_year, pos, heading=False)
         if sec is None and stripped and sections[-1].status == "actual" and \
                 first_cue("multi_year", probe if is_heading else _ADDRESS.sub("", stripped)[:MULTI_YEAR_PROBE]):
             # 这五年，…: a five-year review inside a review section (only end-of-period levels)
@@ -179,6 +185,10 @@ def frame(text: str, year_hint: int | None = None, year: int | None = None) -> F
             sec = Section(pos, doc_year, "target")  # 今年经济社会发展的主要预期目标是：…
         if sec is None and not is_heading and first_cue("plan_opener", stripped[:MULTI_YEAR_PROBE]):
             sec = _plan_targets(stripped, doc_year, pos)  # “十五五”时期的主要目标是：…
+        if sec is None and not is_heading and sections[-1].multi_year and sections[-1].status == "actual":
+            one = _ONE_YEAR_OPENER.match(stripped)  # 2025年，面对…: the five years give way to the last one
+            if one and int(one.group(1)) == sections[-1].year:
+                sec = Section(pos, sections[-1].year, "actual")
         if sec is None and sections[-1].multi_year and _TOP_HEADING.match(stripped):
             sec = Section(pos, sections[-1].year, sections[-1].status)  # 二、…: the five years end here
         if sec:
@@ -267,12 +277,14 @@ def year_in(text: str, section: Section, doc_year: int) -> int | None:
     (None, None)
     >>> year_in("2023年初列入项目，较去年增长55%；预计拉动", s, 2023)
     2023
+    >>> year_in("地区生产总值由上年的4575亿元增加到4786亿元、", s, 2024) is None
+    True
     """
     best = _stated_year(text)  # (end offset, year)
     for kind in ("year_relative", "year_plan"):
         hit = last_cue(kind, text)
         if hit and kind == "year_relative" and (
-                hit[0].end() < len(text) and text[hit[0].end()].isdigit()  # 由上年729万人: 上年 is 729's
+                re.match(r"的?\d", text[hit[0].end():hit[0].end() + 2])  # 由上年(的)729万人: 上年 is 729's
                 or _COMPARED.search(text, 0, hit[0].start())):  # 较去年增长: a base, not the period
             continue
         if hit and (best is None or hit[0].end() > best[0]):
