@@ -1,9 +1,25 @@
+"""Which region a value belongs to: sub-regions named beside it, in lists, at ports."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from zhibiao.extraction import extract_file
 
 
 def test_a_border_port_named_for_no_division_is_its_banners(tmp_path):
-    from zhibiao.extraction import extract_file
-
     doc = tmp_path / "2026_包头市_政府工作报告.txt"
     doc.write_text("包头市政府工作报告\n一、2025年工作回顾\n满都拉口岸过货量达到1180万吨、增长8.2%。\n", encoding="utf-8")
     facts = extract_file(doc)[1]
     assert [(f.region_code, f.indicator, f.value) for f in facts] == [("150223", "PORT_FREIGHT", 1180)]
+
+
+def test_respectively_over_places_gives_each_value_its_place(tmp_path):
+    doc = tmp_path / "2026_海南省_政府工作报告.txt"
+    doc.write_text("海南省政府工作报告\n一、2025年工作回顾\n全省机场旅客吞吐量5180万人次，海口美兰、三亚凤凰机场"
+                   "旅客吞吐量分别达到2680万人次、2260万人次。海口、三亚地区生产总值分别增长5.1%和5.6%。\n",
+                   encoding="utf-8")
+    facts = extract_file(doc)[1]
+    assert [(f.region_code, f.indicator, f.value) for f in facts] == [
+        ("460000", "AIRPORT_PASSENGERS", 5180), ("460100", "AIRPORT_PASSENGERS", 2680),
+        ("460200", "AIRPORT_PASSENGERS", 2260), ("460100", "GDP_GROWTH", Decimal("5.1")),
+        ("460200", "GDP_GROWTH", Decimal("5.6"))]

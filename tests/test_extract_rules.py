@@ -350,3 +350,26 @@ def test_more_names_of_the_same_indicators():
         ("MINE_RESTORATION", 2025, None, "actual", Decimal("12.6"), "eq"),
         ("AFFORESTATION", 2025, None, "actual", Decimal("1.5"), "eq"),
         ("CHINA_EUROPE_TRAINS", 2025, None, "actual", Decimal(500), "ge")]
+
+
+def test_new_work_of_a_flow_indicator_is_the_flow():
+    assert _run(REVIEW + "新增营造林148万亩，修复治理退化草原517万亩。", 2026, "province") == [
+        ("AFFORESTATION", 2025, None, "actual", Decimal(148), "eq"),
+        ("GRASSLAND_RESTORATION", 2025, None, "actual", Decimal(517), "eq")]
+
+
+def test_respectively_over_whole_names_and_a_second_run():
+    text = ("城乡居民人均可支配收入分别达到58630元、23560元，分别增长6.2%、9.1%；"
+            "城镇调查失业率、居民消费价格涨幅分别控制在5%和3%以内。")
+    assert _run(REVIEW + text, 2026, "province") == [
+        ("URBAN_INCOME", 2025, None, "actual", Decimal(58630), "eq"),
+        ("RURAL_INCOME", 2025, None, "actual", Decimal(23560), "eq"),
+        ("URBAN_INCOME_GROWTH", 2025, None, "actual", Decimal("6.2"), "eq"),
+        ("RURAL_INCOME_GROWTH", 2025, None, "actual", Decimal("9.1"), "eq"),
+        ("SURVEYED_UNEMPLOYMENT_RATE", 2025, None, "actual", Decimal(5), "le"),
+        ("CPI_GROWTH", 2025, None, "actual", Decimal(3), "le")]
+
+
+def test_a_reserve_of_projects_is_no_project_list():
+    assert _run("二、2026年主要任务\n滚动谋划储备省重点项目400个以上，全年实施省重点项目220个以上。", 2026, "province") == [
+        ("KEY_PROJECT_COUNT", 2026, None, "target", Decimal(220), "ge")]

@@ -43,6 +43,8 @@ def extract_file(path: str | Path, *, region: str | None = None,
 def _facts(document: "Document", c: Candidate, issuer, allow_subregion: bool) -> list[Fact]:
     """The facts of one candidate: one per place it belongs to (a list of places shares it)."""
     places = subregions(document.text, c.start, issuer, c.mention_end, c.indicator) if allow_subregion else []
+    if c.rule == "respectively":
+        places = places[-1:]  # 海口美兰、三亚凤凰机场…分别: each value has its own item's place
     return [_fact(document, c, issuer, where) for where in places] if places else [_fact(document, c, issuer, None)]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from .. import gazetteer
 from .context import clause_start
 from .lexicon import Concept, continues, lexicon
 from .model import Link, Mention, Quantity
@@ -29,6 +30,8 @@ def respectively(text: str, quantities: list[Quantity]) -> tuple[list[Link], set
         after = quantities[bisect_left(q_starts, fb.end()):bisect_left(q_starts, fb.end() + 41)]
         chain = _list_values(text, fb.end(), after)
         if not items and len(chain) > 1:
+            if any(q.start in taken for q in chain):
+                continue  # the second run of a list before (分别达到…，分别增长…)
             back = _earlier_items(text, head_from, len(chain))
             if back:
                 taken.update(q.start for q in chain)
@@ -40,6 +43,10 @@ def respectively(text: str, quantities: list[Quantity]) -> tuple[list[Link], set
         taken.update(q.start for q in chain)  # the list's values, even those naming no indicator
         concepts = _list_concepts(items)
         if concepts is None:
+            places = _place_items(text, head_from, fb.start())
+            if places is not None and len(places) == len(chain):
+                taken.update(q.start for q in chain)
+                links.extend(Link(q, m, text[fb.end():chain[0].start], "respectively") for q, m in zip(chain, places))
             continue
         runs = [(text[fb.end():chain[0].start], chain)]
         # 分别达6.9万元、3.4万元，增长4.2%、5.3%: a second run of as many values maps the same way
@@ -57,6 +64,35 @@ def respectively(text: str, quantities: list[Quantity]) -> tuple[list[Link], set
     return links, taken
 
 
+def _place_items(text: str, start: int, end: int) -> list[Mention] | None:
+    """呼和浩特、包头、鄂尔多斯地区生产总值 / 海口美兰、三亚凤凰机场旅客吞吐量: items that each
+    open with a place, the last closed by the name they share. One mention per item,
+    starting right after its place, so that the place is the value's region.
+
+    >>> [(m.start, m.end, m.concept.name) for m in _place_items("海口美兰、三亚凤凰机场旅客吞吐量", 0, 16)]
+    [(2, 4, 'AIRPORT_PASSENGERS'), (7, 16, 'AIRPORT_PASSENGERS')]
+    >>> _place_items("城镇、农村居民人均可支配收入", 0, 14) is None
+    True
+    """
+    segments = [(m.start(), m.end()) for m in re.finditer(r"[^、和与及]+", text[start:end])]
+    if len(segments) < 2:
+        return None
+    last_from, last_to = segments[-1]
+    names = [m for m in lexicon().mention_re.finditer(text[start:end], last_from, last_to) if m.end() == last_to]
+    if not names:
+        return None
+    concept = lexicon().group_concepts[names[-1].lastgroup or ""]
+    if not concept.indicators:
+        return None
+    out = []
+    for seg_from, seg_to in segments:
+        places = gazetteer.names_in(text[start + seg_from:start + seg_to])
+        if not places or places[0][0] != 0:
+            return None
+        out.append(Mention(start + seg_from + places[0][1], start + seg_to, concept))
+    return out
+
+
 def _earlier_items(text: str, clause_from: int, n: int) -> list[Mention | None] | None:
     """存款余额2.5万亿元，贷款余额2.1万亿元，分别增长7.5%和8.1%: a 分别 opening its clause
     refers to the ``n`` items before it in the sentence, one value each; each item's
@@ -66,7 +102,7 @@ def _earlier_items(text: str, clause_from: int, n: int) -> list[Mention | None] 
     pieces = [p for p in re.split(r"[，,、]", text[sentence_from:clause_from]) if p]
     quantity = lexicon().quantity_re
     items = pieces[-n:]
-    if len(items) != n or any(len(quantity.findall(p)) != 1 for p in items):
+    if len(items) != n or any(len(quantity.findall(p)) != 1 or "分别" in p for p in items):
         return None
     out: list[Mention | None] = []
     offset = sentence_from + text[sentence_from:clause_from].rfind(items[0])
@@ -107,6 +143,9 @@ def _list_concepts(items: list[str]) -> list[Concept | None] | None:
         found = [_anchored_concept(item + tail) for item in items[:-1]]
         if any(found):  # 原煤、原油、天然气产量: 原煤 + 产量, though 天然气产量 is none
             return found + [full]
+    own = [_anchored_concept(item) for item in items[:-1]]
+    if full is not None and any(own):  # 城镇调查失业率、居民消费价格涨幅: whole names each
+        return own + [full]
     if full is None:  # 规上工业增加值、规上服务业营收分别增长6.5%和7%: items that are whole names
         own = [_anchored_concept(item) for item in items]
         return own if any(own) else None

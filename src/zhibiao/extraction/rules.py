@@ -86,6 +86,8 @@ def choose_indicator(concept: Concept, unit: str, verb: str | None) -> tuple[str
     ('NEW_ENERGY_CAPACITY_ADDED', 1)
     >>> choose_indicator(c["CATTLE_STOCK"], "万头", "up") is None  # 增加16万头 is a change
     True
+    >>> choose_indicator(c["AFFORESTATION"], "万亩", "added"), choose_indicator(c["CATTLE_STOCK"], "万头", "added")
+    (('AFFORESTATION', 1), None)
     >>> choose_indicator(c["ENERGY_INTENSITY"], "%", "down"), choose_indicator(c["URBANIZATION"], "%", "level")
     (('ENERGY_INTENSITY_DROP', 1), ('URBANIZATION_RATE', 1))
     """
@@ -103,8 +105,9 @@ def choose_indicator(concept: Concept, unit: str, verb: str | None) -> tuple[str
                 if kind == "growth" or verb in (None, "level"):
                     return code, (sign if kind == "growth" else 1)
         return None
-    if verb == "added":  # 新增623万千瓦 is the addition, not the stock
-        codes: tuple[str, ...] = (concept.added,) if concept.added else ()
+    if verb == "added":  # 新增623万千瓦 is the addition, not the stock; 新增营造林 is the flow itself
+        codes: tuple[str, ...] = (concept.added,) if concept.added else tuple(
+            c for c in concept.indicators if catalog.indicator(c).flow)
     elif verb in ("up", "down"):
         return None
     else:
