@@ -22,11 +22,7 @@ def respectively(text: str, quantities: list[Quantity]) -> tuple[list[Link], set
     for fb in re.finditer("分别", text):
         head_from = clause_start(text, fb.start())
         items_text = text[head_from:fb.start()]
-        for rx, _ in lexicon().cues.get("list_prefix", []):
-            items_text = rx.sub("", items_text)
-        for rx, expansion in lexicon().cues.get("list_expand", []):
-            items_text = rx.sub(expansion, items_text)
-        items = [s for s in re.split(r"[、和与及]", items_text) if s]
+        items = _items(items_text)
         after = quantities[bisect_left(q_starts, fb.end()):bisect_left(q_starts, fb.end() + 41)]
         chain = _list_values(text, fb.end(), after)
         if not items and len(chain) > 1:
@@ -49,19 +45,38 @@ def respectively(text: str, quantities: list[Quantity]) -> tuple[list[Link], set
                 links.extend(Link(q, m, text[fb.end():chain[0].start], "respectively") for q, m in zip(chain, places))
             continue
         runs = [(text[fb.end():chain[0].start], chain)]
-        # 分别达6.9万元、3.4万元，增长4.2%、5.3%: a second run of as many values maps the same way
-        rest = quantities[bisect_left(q_starts, chain[-1].end):]
-        if rest and re.match(r"[，,、]", text[chain[-1].end:rest[0].start]) and \
-                continues(text[chain[-1].end:rest[0].start]):
-            second = _list_values(text, chain[-1].end, rest)
-            if len(second) == len(items):
-                runs.append((text[chain[-1].end:second[0].start], second))
-                taken.update(q.start for q in second)
+        second = _second_run(text, chain, quantities[bisect_left(q_starts, chain[-1].end):])
+        if second:
+            runs.append((text[chain[-1].end:second[0].start], second))
+            taken.update(q.start for q in second)
         for local, values in runs:
             for q, concept in zip(values, concepts):
                 if concept is not None:
                     links.append(Link(q, Mention(head_from, fb.start(), concept), local, "respectively"))
     return links, taken
+
+
+def _items(items_text: str) -> list[str]:
+    """The items named before 分别, list words taken off and 城乡居民-like words expanded.
+
+    >>> _items("其中城乡居民人均可支配收入")
+    ['城镇居民', '农村居民人均可支配收入']
+    """
+    for rx, _ in lexicon().cues.get("list_prefix", []):
+        items_text = rx.sub("", items_text)
+    for rx, expansion in lexicon().cues.get("list_expand", []):
+        items_text = rx.sub(expansion, items_text)
+    return [s for s in re.split(r"[、和与及]", items_text) if s]
+
+
+def _second_run(text: str, chain: list[Quantity], rest: list[Quantity]) -> list[Quantity]:
+    """分别达6.9万元、3.4万元，增长4.2%、5.3%: a second run of as many values, mapped the same way."""
+    if rest and re.match(r"[，,、]", text[chain[-1].end:rest[0].start]) and \
+            continues(text[chain[-1].end:rest[0].start]):
+        second = _list_values(text, chain[-1].end, rest)
+        if len(second) == len(chain):
+            return second
+    return []
 
 
 def _place_items(text: str, start: int, end: int) -> list[Mention] | None:
