@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Iterator
+from re import _constants as _sre_c, _parser as _sre  # type: ignore[attr-defined]  # regex parse trees
+from typing import Any, Iterable, Iterator
 
 from .. import catalog
 from . import numbers
@@ -130,48 +131,50 @@ def prefixes(pattern: str, k: int = 2) -> set[str] | None:
     >>> sorted(prefixes("造林(?=[0-9])|林业"))
     ['林业', '造林']
     """
-    from re import _constants as c, _parser as p  # type: ignore[attr-defined]
-
-    def seq(items, heads: set[str]) -> set[str]:
-        for op, av in items:
-            if all(len(h) >= k or h.endswith(ANY) for h in heads):
-                break
-            heads = {h + t for h in heads for t in one(op, av, k - len(h))} if heads else heads
-        return heads
-
-    def one(op, av, room: int) -> set[str]:
-        if room <= 0:
-            return {""}
-        if op is c.LITERAL:
-            return {chr(av)}
-        if op is c.IN:
-            if any(o is c.NEGATE or o is c.CATEGORY for o, _ in av):
-                return {ANY}
-            chars = {chr(a) for o, a in av if o is c.LITERAL}
-            for o, a in av:
-                if o is c.RANGE:
-                    chars |= {chr(x) for x in range(a[0], a[1] + 1)}
-            return chars
-        if op is c.SUBPATTERN:
-            return {h[:room] for h in seq(av[-1], {""})}
-        if op is c.BRANCH:
-            return {h[:room] for b in av[1] for h in seq(b, {""})}
-        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-            body = av[2]
-            out = {""} if av[0] == 0 else set()
-            heads = {""}
-            for _ in range(min(av[1], room)):
-                heads = {h[:room] for h in seq(body, heads)}
-                out |= heads
-            return out if out else {""}
-        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
-            return {""}
-        return {ANY}
-
-    result = {h if len(h) >= k or h.endswith(ANY) else h + ANY for h in seq(p.parse(pattern), {""})}
+    result = {h if len(h) >= k or h.endswith(ANY) else h + ANY for h in _seq(_sre.parse(pattern), {""}, k)}
     if any(h.startswith(ANY) for h in result):
         return None
     return {h[:k] for h in result}
+
+
+def _seq(items: Any, heads: set[str], k: int) -> set[str]:
+    """The heads (up to k characters) after a sequence of parsed regex items."""
+    for op, av in items:
+        if all(len(h) >= k or h.endswith(ANY) for h in heads):
+            break
+        heads = {h + t for h in heads for t in _one(op, av, k - len(h), k)} if heads else heads
+    return heads
+
+
+def _one(op: Any, av: Any, room: int, k: int) -> set[str]:
+    """What one parsed regex item can start with, up to ``room`` characters."""
+    c = _sre_c
+    if room <= 0:
+        return {""}
+    if op is c.LITERAL:
+        return {chr(av)}
+    if op is c.IN:
+        if any(o is c.NEGATE or o is c.CATEGORY for o, _ in av):
+            return {ANY}
+        chars = {chr(a) for o, a in av if o is c.LITERAL}
+        for o, a in av:
+            if o is c.RANGE:
+                chars |= {chr(x) for x in range(a[0], a[1] + 1)}
+        return chars
+    if op is c.SUBPATTERN:
+        return {h[:room] for h in _seq(av[-1], {""}, k)}
+    if op is c.BRANCH:
+        return {h[:room] for b in av[1] for h in _seq(b, {""}, k)}
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        out = {""} if av[0] == 0 else set()
+        heads = {""}
+        for _ in range(min(av[1], room)):
+            heads = {h[:room] for h in _seq(av[2], heads, k)}
+            out |= heads
+        return out if out else {""}
+    if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+        return {""}
+    return {ANY}
 
 
 def _quantity_pattern() -> str:
