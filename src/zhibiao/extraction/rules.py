@@ -185,19 +185,19 @@ def _forward_mention(text: str, mentions: list[Mention], starts: list[int], q: Q
     """188个盟级重点项目: a count right before the name it counts; 310公里农村公路: an
     amount of work right before its name (only for names of work done in the year:
     建成100公里高速公路 is no road network length)."""
-    parsed = split_unit(q.unit or "")
     i = bisect_left(starts, q.end)
-    if parsed is None or i == len(mentions):
+    if i == len(mentions) or mentions[i].start - q.end > 10:
         return None
     m = mentions[i]
-    if parsed[1].base not in _COUNT_BASES and not (
+    between = text[q.end:m.start]
+    if not (len(between) <= 2 and re.fullmatch(r"(?:以上|左右|多)?[的级]*", between)
+            or re.fullmatch(r"“[^“”，。；]{1,8}”", between)):
+        return None
+    parsed = split_unit(q.unit or "")
+    if parsed is None or parsed[1].base not in _COUNT_BASES and not (
             m.concept.indicators and all(catalog.indicator(c).flow for c in m.concept.indicators)):
         return None
-    if m.start - q.end <= 2 and re.fullmatch(r"(?:以上|左右|多)?[的级]*", text[q.end:m.start]):
-        return m
-    if re.fullmatch(r"“[^“”，。；]{1,8}”", text[q.end:m.start]):
-        return m
-    return None
+    return m
 
 
 def candidates(text: str, frame: Frame, issuer_level: str | None = None) -> list[Candidate]:
