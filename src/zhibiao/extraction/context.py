@@ -210,9 +210,12 @@ def title_months(text: str) -> str | None:
     >>> title_months("前三季度经济运行稳中向好\\n……"), title_months("2025年政府工作报告\\n……")
     ('1-9', None)
     """
-    title = next((line.strip() for line in text.split("\n", 5)[:5] if line.strip()), "")
-    months = months_in(title) if len(title) <= 40 else None
-    return None if months == "unknown" else months
+    for line in text.split("\n", 5)[:5]:  # the title may follow a site's name or a dateline
+        line = line.strip()
+        months = months_in(line) if 0 < len(line) <= 40 else None
+        if months and months != "unknown":
+            return months
+    return None
 
 
 def months_in(text: str, default: str | None = None) -> str | None:
