@@ -23,3 +23,12 @@ def test_respectively_over_places_gives_each_value_its_place(tmp_path):
         ("460000", "AIRPORT_PASSENGERS", 5180), ("460100", "AIRPORT_PASSENGERS", 2680),
         ("460200", "AIRPORT_PASSENGERS", 2260), ("460100", "GDP_GROWTH", Decimal("5.1")),
         ("460200", "GDP_GROWTH", Decimal("5.6"))]
+
+
+def test_the_whole_city_in_a_banners_report_is_the_city(tmp_path):
+    doc = tmp_path / "2026_准格尔旗_政府工作报告.txt"
+    doc.write_text("准格尔旗人民政府\n政府工作报告\n一、2025年工作回顾\n全旗地区生产总值增长5.6%，在全市地区生产总值"
+                   "增长5.4%的大局中贡献突出。\n", encoding="utf-8")
+    facts = extract_file(doc)[1]
+    assert [(f.region_code, f.indicator, f.value) for f in facts] == [
+        ("150622", "GDP_GROWTH", Decimal("5.6")), ("150600", "GDP_GROWTH", Decimal("5.4"))]

@@ -373,3 +373,38 @@ def test_respectively_over_whole_names_and_a_second_run():
 def test_a_reserve_of_projects_is_no_project_list():
     assert _run("二、2026年主要任务\n滚动谋划储备省重点项目400个以上，全年实施省重点项目220个以上。", 2026, "province") == [
         ("KEY_PROJECT_COUNT", 2026, None, "target", Decimal(220), "ge")]
+
+
+def test_a_communique_titled_with_its_year_reports_that_year():
+    text = ("鄂尔多斯市2025年国民经济和社会发展统计公报\n2025年是“十四五”规划收官之年。\n一年来，全市经济平稳。\n"
+            "一、综合\n全年一般公共预算收入876.4亿元，同口径比上年下降1.6%。全年完成林业生态建设86.4万亩，"
+            "其中人工造林18.2万亩。鄂尔多斯综合保税区全年进出口额38.5亿元。中心城区空气质量优良天数比例为92.1%。")
+    got = [(c.indicator, c.year, c.months, c.status, c.value, c.qualifier)
+           for c in candidates(text, frame(text), "prefecture")]  # the year from the text alone
+    assert got == [
+        ("BUDGET_REVENUE", 2025, None, "actual", Decimal("876.4"), "eq"),
+        ("BUDGET_REVENUE_GROWTH", 2025, None, "actual", Decimal("-1.6"), "eq"),
+        ("AFFORESTATION", 2025, None, "actual", Decimal("86.4"), "eq")]
+
+
+def test_one_month_and_holidays_have_no_standard_period():
+    text = ("前三季度全区经济运行总体平稳\n2025-10-23 08:42\n前三季度，全区规模以上工业增加值同比增长6.3%。"
+            "其中，9月份规模以上工业增加值同比增长7.0%。国庆中秋8天假期，全区接待游客2186.5万人次。"
+            "今年全区粮食播种面积1.06亿亩。")
+    got = [(c.indicator, c.year, c.months, c.value) for c in candidates(text, frame(text), "province")]
+    assert got == [("IND_VA_GROWTH", 2025, "1-9", Decimal("6.3")), ("GRAIN_SOWN_AREA", 2025, None, Decimal(10600))]
+
+
+def test_a_banners_report_on_higher_lists_towns_and_old_baselines():
+    text = ("一、2025年工作回顾\n全年实施旗级重点项目238个，其中列入自治区重大项目45个、市级重点项目96个。"
+            "其中薛家湾镇改造老旧小区28个。准格尔召镇油松王景区接待游客46万人次。\n"
+            "全旗地区生产总值由“十三五”末的1021.6亿元增加到1582.6亿元；新能源装机由不足50万千瓦增长到620万千瓦；"
+            "城乡常住居民人均可支配收入预计分别达到6.53万元和3.12万元。高新技术企业比“十三五”末增加200家、突破400家。")
+    assert _run(text, 2026, "county") == [
+        ("KEY_PROJECT_COUNT", 2025, None, "actual", Decimal(238), "eq"),
+        ("GDP", 2020, None, "actual", Decimal("1021.6"), "eq"),
+        ("GDP", 2025, None, "actual", Decimal("1582.6"), "eq"),
+        ("NEW_ENERGY_CAPACITY", 2025, None, "actual", Decimal(620), "eq"),
+        ("URBAN_INCOME", 2025, None, "estimate", Decimal(65300), "eq"),
+        ("RURAL_INCOME", 2025, None, "estimate", Decimal(31200), "eq"),
+        ("HIGH_TECH_ENTERPRISES", 2025, None, "actual", Decimal(400), "gt")]

@@ -217,12 +217,15 @@ def _mention_index(issuer_level: str | None) -> tuple[re.Pattern[str], dict[str,
     one may start (its first two characters), and per first character the names.
 
     A blocker meant for other levels (省重大项目 in a county's report) is left
-    out before matching, so that it cannot swallow a name of this report.
+    out before matching, so that it cannot swallow a name of this report; one
+    meant for this level is tried first, being the more specific (市级重点项目
+    in a banner's report is the city's list).
     """
     lex = lexicon()
     alternatives = [(name, pattern) for name, pattern in lex.alternatives
                     if not lex.group_concepts[name].issuer_levels
                     or issuer_level in lex.group_concepts[name].issuer_levels]
+    alternatives.sort(key=lambda a: not lex.group_concepts[a[0]].issuer_levels)  # stable: level-specific first
     pairs, singles = _two_char_heads(alternatives)
     return heads_regex(pairs, singles), _by_first_char(alternatives)
 
@@ -254,6 +257,8 @@ def iter_mentions(text: str, issuer_level: str | None = None) -> Iterator[tuple[
     ['KEY_PROJECT_PROVINCE']
     >>> [c.name for *_, c in iter_mentions("推进省重大项目800个", "county")]
     ['KEY_PROJECT_HIGHER']
+    >>> [c.name for *_, c in iter_mentions("市级重点项目96个", "county")], [c.name for *_, c in iter_mentions("市级重点项目96个", "prefecture")]
+    (['KEY_PROJECT_PREFECTURE'], ['KEY_PROJECT'])
     """
     concepts = lexicon().group_concepts
     heads, by_char = _mention_index(issuer_level)

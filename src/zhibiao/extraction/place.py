@@ -44,6 +44,9 @@ def subregions(text: str, mention_start: int, issuer: gazetteer.Region,
     >>> [x.code for x in subregions("支持成都打造国际航空枢纽，旅客吞吐量突破9000万人次", 13, r, None, "AIRPORT_PASSENGERS")]
     ['510100']
     """
+    higher = higher_level(text[clause_start(text, mention_start):mention_start], issuer)
+    if higher is not None:
+        return [higher]
     if indicator in _AIRPORT_INDICATORS:
         city = _airport_city(text, mention_start, issuer)
         if city is not None:
@@ -65,6 +68,35 @@ def subregions(text: str, mention_start: int, issuer: gazetteer.Region,
             break
         out.insert(0, region)
     return out
+
+
+# 全市/全盟 in a banner's report, 全区/全省 in a city's: the level above the issuer
+_WHOLE = re.compile(r"[全我本](省|区|市|盟|州)(?=[^，,；;。]*$)")
+_WORD_LEVEL = {"省": "province", "区": "province", "市": "prefecture", "盟": "prefecture", "州": "prefecture"}
+
+
+def higher_level(clause: str, issuer: gazetteer.Region) -> gazetteer.Region | None:
+    """The issuer's ancestor that a 全市/全区 word before a figure names, if not the issuer.
+
+    >>> zhungeer = gazetteer.region("150622")
+    >>> higher_level("在全市地区生产总值", zhungeer).code, higher_level("全区", gazetteer.region("150600")).code
+    ('150600', '150000')
+    >>> higher_level("全旗", zhungeer), higher_level("全区", gazetteer.region("150602"))  # 东胜区's own
+    (None, None)
+    """
+    m = None
+    for m in _WHOLE.finditer(clause):
+        pass
+    if m is None:
+        return None
+    word = m.group(1)
+    if word == "区" and (issuer.level == "province" or issuer.name.endswith("区")):
+        return None  # 自治区's own 全区; a district's own 全区
+    level = _WORD_LEVEL[word]
+    chain = gazetteer.parent_chain(issuer.code)
+    if chain[0].level == level or gazetteer.LEVELS.index(level) >= gazetteer.LEVELS.index(issuer.level):
+        return None
+    return next((r for r in chain if r.level == level), None)
 
 
 # 、/和/及/与 between the places of a list that share one value

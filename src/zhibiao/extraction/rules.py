@@ -281,8 +281,8 @@ def _not_a_fact(text: str, link: Link) -> bool:
     if link.rule == "name-value" and re.search(seps, gap) and not continues(re.split(seps, gap)[-1]):
         return True  # a later clause with a subject of its own (…行动，共有116个; 60万人以上、省外务工劳动力600万人)
     before = text[clause_start(text, m.start):m.start]
-    if first_cue("per_head", before[-6:]):
-        return True  # 每万人拥有5G基站25个
+    if first_cue("per_head", before[-6:]) or first_cue("town_before", before):
+        return True  # 每万人拥有5G基站25个; 其中薛家湾镇改造老旧小区28个
     if "全国" in before[-8:] or "年均" in before[-4:] or first_cue("zone_before", before):
         return True
     cumulative = all("累计" in catalog.indicator(c).name_zh for c in m.concept.indicators)
@@ -293,7 +293,8 @@ def _not_a_fact(text: str, link: Link) -> bool:
             _in_multi_year_paragraph(text, q.start):
         return True  # 这五年…累计完成防沙治沙6688万亩: a five-year total
     # 由2.57万元增加到3.52万元: a baseline without a year of its own is no fact
-    if text[max(0, q.start - 1):q.start] in ("由", "从") and not re.search(r"上年|\d{4}年", before + gap):
+    if re.search(r"[由从](?:不足|近|约|超过|超)?$", text[max(0, q.start - 4):q.start]) and \
+            not re.search(r"上年|\d{4}年", before + gap):
         return True
     return False
 
