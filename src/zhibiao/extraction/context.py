@@ -15,7 +15,7 @@ from .lexicon import first_cue, has_cue, last_cue, lexicon
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]+")
 _CLAUSE_SEP = "，,；;：:。\n"
-_YEAR = re.compile(r"(?<![\d—\-–~至])((?:19|20)\d\d)\s*年(?!代|以来|起|前后|[—\-–~至])")
+_YEAR = re.compile(r"(?<![\d—\-–~至])((?:19|20)\d\d)\s*年(?!代|以来|以前|以后|起|前后|[—\-–~至])")
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])(?!\d)")
 _COMPARED = re.compile(r"(?:较|比|同比|相比)[“\"]?$")
 _ADDRESS = re.compile(r"^(?:各位代表|同志们)[！!，,：:]\s*")
@@ -230,11 +230,13 @@ def months_in(text: str, default: str | None = None) -> str | None:
     ('1-11', '1-9', 'unknown')
     >>> months_in("前三季度，全市地区生产总值增长5.6%，预计全年", "1-9") is None
     True
-    >>> months_in("规上工业增加值增长7%", "1-9")
-    '1-9'
+    >>> months_in("规上工业增加值增长7%", "1-9"), months_in("1—11月，增长8.9%，预计全年增长9%；投资")
+    ('1-9', '1-11')
 
     """
     hit = last_cue("months", text)
+    if hit and hit[1] == "year" and re.search("[；;]", text[hit[0].end():]):
+        return months_in(text[:hit[0].start()], default)  # 1—11月…，预计全年…；固定资产投资: 1—11月 again
     if not hit:
         return default
     m, value = hit

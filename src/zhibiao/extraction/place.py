@@ -53,7 +53,8 @@ def subregions(text: str, mention_start: int, issuer: gazetteer.Region,
             return [city]
     one = subregion(text, mention_start, issuer, mention_end)
     if one is None:
-        return []
+        subject = segment_subject(text, mention_start, issuer)
+        return [subject] if subject else []
     start = clause_start(text, mention_start)
     clause = text[start:mention_start]
     names = [n for n in gazetteer.names_in(clause, within=issuer.code)]
@@ -99,6 +100,30 @@ def higher_level(clause: str, issuer: gazetteer.Region) -> gazetteer.Region | No
     return next((r for r in chain if r.level == level), None)
 
 
+def segment_subject(text: str, mention_start: int, issuer: gazetteer.Region) -> gazetteer.Region | None:
+    """A division opening the sentence (or its part after ；) is the subject of its clauses:
+    阎良区依托航空产业链，规上工业增加值增长15.3%. Not a list of places (包头、鄂尔多斯…),
+    nor a clause that names the issuer's own 全市/我市.
+
+    >>> xian = gazetteer.region("610100")
+    >>> segment_subject("临潼区深化全域旅游示范区建设，接待游客4200万人次", 16, xian).code
+    '610115'
+    >>> segment_subject("临潼区深化旅游，全市接待游客", 10, xian), segment_subject("临潼、阎良深化旅游，接待游客", 10, xian)
+    (None, None)
+    """
+    seg_from = max(text.rfind(ch, 0, mention_start) for ch in "。；;！？\n") + 1
+    seg = text[seg_from:mention_start]
+    if _ISSUER_WORD.search(seg):
+        return None
+    names = gazetteer.names_in(seg[:12], within=issuer.code)
+    if not names or names[0][0] != 0 or _LIST_JOIN.match(seg, names[0][1]):
+        return None
+    region = names[0][2]
+    if region.code == issuer.code or not gazetteer.is_within(region.code, issuer.code):
+        return None
+    return region
+
+
 # 、/和/及/与 between the places of a list that share one value
 _LIST_JOIN = re.compile(r"(?:市|州|县|区|旗|盟)?[、和及与]")
 _AIRPORT_INDICATORS = {"AIRPORT_PASSENGERS"}
@@ -130,6 +155,8 @@ def _airport_city(text: str, mention_start: int, issuer: gazetteer.Region) -> ga
         j = i
         while j + 1 < len(names) and names[j + 1][0] == names[j][1]:
             j += 1
+        if region.level == "county" and region.parent_code:  # 萧山国际机场 serves 杭州
+            region = gazetteer.region(region.parent_code)
         if _AIR_HUB.match(sentence, names[j][1]) and region.code != issuer.code and \
                 gazetteer.is_within(region.code, issuer.code):
             found = region

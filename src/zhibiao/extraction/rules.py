@@ -161,11 +161,14 @@ def _estimate_opens_sentence(before: str) -> bool:
     True
     >>> _estimate_opens_sentence("全年接待游客预计9.6亿人次，"), _estimate_opens_sentence("预计增长5%，力争突破，")
     (False, False)
+    >>> _estimate_opens_sentence("1—11月，增长8.9%，预计全年增长9%左右；")  # a semicolon ends its reach
+    False
     """
     hit = last_cue("status_estimate", before)
     if hit is None or (hit[0].start() > 0 and before[hit[0].start() - 1] not in "，,"):
         return False
-    return last_cue("status_target", before[hit[0].end():]) is None
+    after = before[hit[0].end():]
+    return last_cue("status_target", after) is None and not re.search("[；;]", after)
 
 
 def _nearest_mention(text: str, mentions: list[Mention], starts: list[int], q: Quantity,
@@ -277,6 +280,8 @@ def _not_a_fact(text: str, link: Link) -> bool:
         return True  # 完成投资2.8万亿元，3920个新投产项目 / 建成100公里高速公路: the noun's after it
     if link.rule == "name-values" and not continues(_drop_asides(link.local)):
         return True  # 、科技型中小企业入库76家: a new subject took over
+    if link.rule == "name-value" and _other_value_between(gap, q):
+        return True  # 重大项目开复工率92.8%，…，完成投资2836亿元: 92.8% was another name's
     seps = r"[，,、]" if re.search(r"\d", gap) else r"[，,]"  # after an earlier value, 、 also ends its item
     if link.rule == "name-value" and re.search(seps, gap) and not continues(re.split(seps, gap)[-1]):
         return True  # a later clause with a subject of its own (…行动，共有116个; 60万人以上、省外务工劳动力600万人)
@@ -296,6 +301,25 @@ def _not_a_fact(text: str, link: Link) -> bool:
     if re.search(r"[由从](?:不足|近|约|超过|超)?$", text[max(0, q.start - 4):q.start]) and \
             not re.search(r"上年|\d{4}年", before + gap):
         return True
+    return False
+
+
+def _other_value_between(gap: str, q: Quantity) -> bool:
+    """Whether a value of another unit stands between a name and ``q`` without being
+    the name's (a value of the same unit may be a floor restated: 稳定在60亿斤以上，达到62.5亿斤).
+
+    >>> q = Quantity(0, 0, Decimal(2836), "亿元", None)
+    >>> _other_value_between("开复工率92.8%，完成投资", q), _other_value_between("1.2万亿元，其中", q)
+    (True, False)
+    >>> _other_value_between("4539.8亿元、增长", Quantity(0, 0, Decimal("0.6"), "%", None))
+    False
+    """
+    base = split_unit(q.unit or "")
+    for m in lexicon().quantity_re.finditer(gap):
+        unit = split_unit(m.group("unit") or "")
+        if unit is not None and base is not None and unit[1].base != base[1].base and \
+                not continues(gap[:m.start()]):  # 固定资产投资4539.8亿元、增长0.6%: the name's own level
+            return True
     return False
 
 
