@@ -32,3 +32,15 @@ def test_the_whole_city_in_a_banners_report_is_the_city(tmp_path):
     facts = extract_file(doc)[1]
     assert [(f.region_code, f.indicator, f.value) for f in facts] == [
         ("150622", "GDP_GROWTH", Decimal("5.6")), ("150600", "GDP_GROWTH", Decimal("5.4"))]
+
+
+def test_lists_of_places_with_jun_fenbie_and_no_name_of_their_own(tmp_path):
+    doc = tmp_path / "2026_武汉市_政府工作报告.txt"
+    doc.write_text("武汉市政府工作报告\n一、2025年工作回顾\n武昌区地区生产总值突破2100亿元，江岸区、洪山区分别达到"
+                   "1780亿元和1720亿元，江夏区、东西湖区均突破1500亿元。\n二、2026年重点工作\n"
+                   "推动江夏区、东西湖区地区生产总值分别达到1650亿元和1600亿元。\n", encoding="utf-8")
+    facts = extract_file(doc)[1]
+    assert [(f.region_code, f.year, f.value) for f in facts] == [
+        ("420106", 2025, 2100), ("420102", 2025, 1780), ("420111", 2025, 1720),
+        ("420115", 2025, 1500), ("420112", 2025, 1500), ("420115", 2026, 1650), ("420112", 2026, 1600)]
+    assert {f.indicator for f in facts} == {"GDP"}

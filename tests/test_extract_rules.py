@@ -408,3 +408,24 @@ def test_a_banners_report_on_higher_lists_towns_and_old_baselines():
         ("URBAN_INCOME", 2025, None, "estimate", Decimal(65300), "eq"),
         ("RURAL_INCOME", 2025, None, "estimate", Decimal(31200), "eq"),
         ("HIGH_TECH_ENTERPRISES", 2025, None, "actual", Decimal(400), "gt")]
+
+
+def test_estimates_noted_once_for_the_rest_of_the_report():
+    text = ("一、2025年工作回顾\n全市地区生产总值增长5%左右（预计数，下同），一般公共预算收入增长3%。"
+            "1—11月，规模以上工业增加值增长6%。\n二、2026年主要目标\n地区生产总值增长5%。")
+    assert _run(text, 2026) == [
+        ("GDP_GROWTH", 2025, None, "estimate", Decimal(5), "approx"),
+        ("BUDGET_REVENUE_GROWTH", 2025, None, "estimate", Decimal(3), "eq"),
+        ("IND_VA_GROWTH", 2025, "1-11", "actual", Decimal(6), "eq"),
+        ("GDP_GROWTH", 2026, None, "target", Decimal(5), "eq")]
+
+
+def test_zones_as_subjects_and_parts_of_the_economy_are_not_the_regions():
+    text = ("赤峰高新区规上工业产值突破1100亿元、规上工业增加值增长12.3%。赤峰保税物流中心进出口额增长31%。"
+            "数字经济总量突破5000亿元。扩大对蒙古国经贸合作，外贸进出口总额增长10%。新认定高新技术企业48家、总数达到305家。"
+            "扎实推进美丽长沙建设，空气质量优良天数比例84.7%。")
+    assert _run(REVIEW + text, 2026) == [
+        ("FOREIGN_TRADE_GROWTH", 2025, None, "actual", Decimal(10), "eq"),
+        ("HIGH_TECH_ENTERPRISES_NEW", 2025, None, "actual", Decimal(48), "eq"),
+        ("HIGH_TECH_ENTERPRISES", 2025, None, "actual", Decimal(305), "eq"),
+        ("GOOD_AIR_DAYS_RATIO", 2025, None, "actual", Decimal("84.7"), "eq")]

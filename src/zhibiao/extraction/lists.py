@@ -10,8 +10,13 @@ from .lexicon import Concept, continues, lexicon
 from .model import Link, Mention, Quantity
 
 
+# 分别 maps values in order; 均 gives one value to every item (年均, 人均, 平均 are no list words)
+_LIST_WORD = re.compile(r"分别|(?<![年人平])均(?![衡等值匀])")
+
+
 def respectively(text: str, quantities: list[Quantity]) -> tuple[list[Link], set[int]]:
-    """分别 lists: 城镇、农村居民收入分别增长4.8%、5.9% maps the values in order.
+    """分别 lists: 城镇、农村居民收入分别增长4.8%、5.9% maps the values in order;
+    江夏区、东西湖区均突破1500亿元 gives the one value to each.
 
     Returns the links and the starts of every value the lists account for
     (一产、二产 values too, which are no indicator's).
@@ -19,41 +24,45 @@ def respectively(text: str, quantities: list[Quantity]) -> tuple[list[Link], set
     links: list[Link] = []
     taken: set[int] = set()
     q_starts = [q.start for q in quantities]
-    for fb in re.finditer("分别", text):
+    for fb in _LIST_WORD.finditer(text):
         head_from = clause_start(text, fb.start())
-        items_text = text[head_from:fb.start()]
-        items = _items(items_text)
+        items = _items(text[head_from:fb.start()])
         after = quantities[bisect_left(q_starts, fb.end()):bisect_left(q_starts, fb.end() + 41)]
         chain = _list_values(text, fb.end(), after)
-        if not items and len(chain) > 1:
-            if any(q.start in taken for q in chain):
-                continue  # the second run of a list before (分别达到…，分别增长…)
-            back = _earlier_items(text, head_from, len(chain))
-            if back:
-                taken.update(q.start for q in chain)
-                links.extend(Link(q, m, text[fb.end():chain[0].start], "respectively")
-                             for q, m in zip(chain, back) if m is not None)
+        if fb.group() == "均":
+            chain = chain[:1] * len(items) if len(items) > 1 else []
+        elif not items and len(chain) > 1:
+            if not any(q.start in taken for q in chain):  # else the second run of a list before
+                links.extend(_earlier_links(text, head_from, fb.end(), chain, taken))
             continue
         if len(items) < 2 or len(chain) != len(items):
             continue
         taken.update(q.start for q in chain)  # the list's values, even those naming no indicator
+        local = text[fb.end():chain[0].start]
         concepts = _list_concepts(items)
         if concepts is None:
             places = _place_items(text, head_from, fb.start())
             if places is not None and len(places) == len(chain):
-                taken.update(q.start for q in chain)
-                links.extend(Link(q, m, text[fb.end():chain[0].start], "respectively") for q, m in zip(chain, places))
+                links.extend(Link(q, m, local, "respectively") for q, m in zip(chain, places))
             continue
-        runs = [(text[fb.end():chain[0].start], chain)]
+        runs = [(local, chain)]
         second = _second_run(text, chain, quantities[bisect_left(q_starts, chain[-1].end):])
-        if second:
+        if second and fb.group() == "分别":
             runs.append((text[chain[-1].end:second[0].start], second))
             taken.update(q.start for q in second)
-        for local, values in runs:
-            for q, concept in zip(values, concepts):
-                if concept is not None:
-                    links.append(Link(q, Mention(head_from, fb.start(), concept), local, "respectively"))
+        links.extend(Link(q, Mention(head_from, fb.start(), concept), local, "respectively")
+                     for local, values in runs for q, concept in zip(values, concepts) if concept is not None)
     return links, taken
+
+
+def _earlier_links(text: str, head_from: int, list_end: int, chain: list[Quantity],
+                   taken: set[int]) -> list[Link]:
+    """存款余额2.5万亿元，贷款余额2.1万亿元，分别增长7.5%和8.1%: see :func:`_earlier_items`."""
+    back = _earlier_items(text, head_from, len(chain))
+    if not back:
+        return []
+    taken.update(q.start for q in chain)
+    return [Link(q, m, text[list_end:chain[0].start], "respectively") for q, m in zip(chain, back) if m is not None]
 
 
 def _items(items_text: str) -> list[str]:
@@ -94,18 +103,33 @@ def _place_items(text: str, start: int, end: int) -> list[Mention] | None:
         return None
     last_from, last_to = segments[-1]
     names = [m for m in lexicon().mention_re.finditer(text[start:end], last_from, last_to) if m.end() == last_to]
-    if not names:
-        return None
-    concept = lexicon().group_concepts[names[-1].lastgroup or ""]
-    if not concept.indicators:
+    concept = lexicon().group_concepts[names[-1].lastgroup or ""] if names else _concept_before(text, start)
+    if concept is None or not concept.indicators:
         return None
     out = []
-    for seg_from, seg_to in segments:
+    for i, (seg_from, seg_to) in enumerate(segments):
         places = gazetteer.names_in(text[start + seg_from:start + seg_to])
-        if not places or places[0][0] != 0:
+        # the first item may open with a verb (推动江夏区、东西湖区…分别达到)
+        if not places or places[0][0] > (_lead(text[start + seg_from:start + seg_to]) if i == 0 else 0):
             return None
         out.append(Mention(start + seg_from + places[0][1], start + seg_to, concept))
     return out
+
+
+def _lead(segment: str) -> int:
+    """How many characters of status or verb words open a list's first item (推动, 预计…)."""
+    m = re.match(r"(?:预计|推动|力争|支持|确保|其中|全年)*", segment)
+    return m.end() if m else 0
+
+
+def _concept_before(text: str, pos: int) -> Concept | None:
+    """The last named concept of the sentence before ``pos``: what an elliptic list of places
+    speaks of (武昌区地区生产总值突破2100亿元，江岸区、洪山区分别达到1780亿元和1720亿元)."""
+    sentence_from = max(text.rfind(ch, 0, pos) for ch in "。；;\n") + 1
+    found = [m for m in lexicon().mention_re.finditer(text, sentence_from, pos)]
+    if not found:
+        return None
+    return lexicon().group_concepts[found[-1].lastgroup or ""]
 
 
 def _earlier_items(text: str, clause_from: int, n: int) -> list[Mention | None] | None:

@@ -288,7 +288,8 @@ def _not_a_fact(text: str, link: Link) -> bool:
     before = text[clause_start(text, m.start):m.start]
     if first_cue("per_head", before[-6:]) or first_cue("town_before", before):
         return True  # 每万人拥有5G基站25个; 其中薛家湾镇改造老旧小区28个
-    if "全国" in before[-8:] or "年均" in before[-4:] or first_cue("zone_before", before):
+    if "全国" in before[-8:] or "年均" in before[-4:] or first_cue("zone_before", before) or \
+            first_cue("zone_subject", before):
         return True
     cumulative = all("累计" in catalog.indicator(c).name_zh for c in m.concept.indicators)
     clause = text[clause_start(text, m.start):q.start]
@@ -378,7 +379,7 @@ def _in_multi_year_paragraph(text: str, pos: int) -> bool:
 
 def _verb_before(text: str, m: Mention) -> str | None:
     """新建5G基站5772个: an 'added' verb right before the name counts as the value's verb."""
-    verb = _verb(text[max(0, m.start - 3):m.start])
+    verb = _verb(text[max(clause_start(text, m.start), m.start - 3):m.start])
     if verb != "added":  # 新增省级创新平台30个、高新技术企业150家: the list's head verb
         head = text[clause_start(text, m.start):m.start]
         if "、" in head and _verb(head[:3]) == "added":
@@ -440,6 +441,9 @@ def _candidate(text: str, frame: Frame, link: Link) -> Candidate | None:
     year = year_in(period_text, section, frame.doc_year) or section.year
     if status == "target":
         months = None
+    if status == "actual" and frame.estimated and q.start >= frame.estimated[0] and \
+            year == frame.estimated[1] and months is None:
+        status = "estimate"  # after 预计数，下同: that year's whole-year figures are estimates
     if link.rule != "name-value":
         confidence -= 0.1
     if q.start - m.end > 15:
