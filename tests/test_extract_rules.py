@@ -429,3 +429,28 @@ def test_zones_as_subjects_and_parts_of_the_economy_are_not_the_regions():
         ("HIGH_TECH_ENTERPRISES_NEW", 2025, None, "actual", Decimal(48), "eq"),
         ("HIGH_TECH_ENTERPRISES", 2025, None, "actual", Decimal(305), "eq"),
         ("GOOD_AIR_DAYS_RATIO", 2025, None, "actual", Decimal("84.7"), "eq")]
+
+
+def test_a_budget_report():
+    text = ("一、2025年预算执行情况\n2025年，全市一般公共预算收入完成938.2亿元，为年初预算925亿元的101.4%，"
+            "比上年增长2.4%。市本级一般公共预算收入完成168.4亿元。全市一般公共预算收入总计1486.9亿元。"
+            "安排重大项目前期经费46.8亿元。\n二、2026年预算草案\n2026年全市一般公共预算收入预期增长3%，达到966.3亿元。")
+    assert _run(text, 2026) == [
+        ("BUDGET_REVENUE", 2025, None, "actual", Decimal("938.2"), "eq"),
+        ("BUDGET_REVENUE_GROWTH", 2025, None, "actual", Decimal("2.4"), "eq"),
+        ("BUDGET_REVENUE_GROWTH", 2026, None, "target", Decimal(3), "eq"),
+        ("BUDGET_REVENUE", 2026, None, "target", Decimal("966.3"), "eq")]
+
+
+def test_a_review_opinion_on_estimates_and_the_years_target():
+    text = ("关于盟行政公署2025年经济工作情况报告的审议意见\n行署预计全年地区生产总值增长5.5%左右，一般公共预算收入突破140亿元。"
+            "距年初确定的固定资产投资增长15%以上的目标仍有差距。今年实施的196个盟级重点项目，1—10月完成投资418亿元。"
+            "1—11月，口岸进出口货运量1.03亿吨、同比增长5.2%，预计全年突破1.1亿吨。")
+    assert _run(text, 2025) == [  # written in the year it reviews: 今年 is 2025
+        ("GDP_GROWTH", 2025, None, "estimate", Decimal("5.5"), "approx"),
+        ("BUDGET_REVENUE", 2025, None, "estimate", Decimal(140), "gt"),
+        ("FAI_GROWTH", 2025, None, "target", Decimal(15), "ge"),
+        ("KEY_PROJECT_COUNT", 2025, None, "actual", Decimal(196), "eq"),
+        ("KEY_PROJECT_INVESTMENT", 2025, "1-10", "actual", Decimal(418), "eq"),
+        ("PORT_FREIGHT", 2025, "1-11", "actual", Decimal(10300), "eq"),
+        ("PORT_FREIGHT", 2025, None, "estimate", Decimal(11000), "gt")]

@@ -110,8 +110,13 @@ def _merge_top_level(parts: list[tuple[int, str, str]]) -> list[tuple[int, str, 
 
 
 def _literal_length(pattern: str) -> int:
-    """How long the text a pattern matches is, roughly: longer phrases are tried first."""
-    return len(re.sub(r"\(\?[:<=!]+|[()?*+\[\]\\|]|\{[^}]*\}", "", pattern))
+    """The longest text a pattern can match (capped): longer phrases are tried first.
+
+    >>> _literal_length("(?:盟级|市级|旗级)?重点(?:工程)?项目"), _literal_length("重大项目前期工作经费")
+    (804, 1010)
+    """
+    low, high = _sre.parse(pattern).getwidth()
+    return min(high, 60) * 100 + min(low, 60)  # of two as long, the one that must match more first
 
 
 ANY = "\x00"  # stands for "any character" in a prefix
@@ -314,7 +319,7 @@ def continues(local: str) -> bool:
     (True, True, False)
     """
     rest = local
-    for kind in ("verb_level", "verb_added", "verb_flat", "verb_growth", "chain_word"):  # 增加到 before 增加
+    for kind in ("verb_level", "verb_added", "verb_flat", "verb_growth", "chain_word", "months"):  # 增加到 before 增加
         for rx, _ in lexicon().cues.get(kind, []):
             rest = rx.sub("", rest)
     for word in lexicon().qualifiers_before:

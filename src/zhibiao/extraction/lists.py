@@ -38,20 +38,18 @@ def respectively(text: str, quantities: list[Quantity]) -> tuple[list[Link], set
         if len(items) < 2 or len(chain) != len(items):
             continue
         taken.update(q.start for q in chain)  # the list's values, even those naming no indicator
-        local = text[fb.end():chain[0].start]
         concepts = _list_concepts(items)
-        if concepts is None:
-            places = _place_items(text, head_from, fb.start())
-            if places is not None and len(places) == len(chain):
-                links.extend(Link(q, m, local, "respectively") for q, m in zip(chain, places))
+        names = [Mention(head_from, fb.start(), c) if c else None for c in concepts] if concepts is not None \
+            else _place_items(text, head_from, fb.start())
+        if names is None or len(names) != len(chain):
             continue
-        runs = [(local, chain)]
+        runs = [(text[fb.end():chain[0].start], chain)]
         second = _second_run(text, chain, quantities[bisect_left(q_starts, chain[-1].end):])
         if second and fb.group() == "分别":
             runs.append((text[chain[-1].end:second[0].start], second))
             taken.update(q.start for q in second)
-        links.extend(Link(q, Mention(head_from, fb.start(), concept), local, "respectively")
-                     for local, values in runs for q, concept in zip(values, concepts) if concept is not None)
+        links.extend(Link(q, m, local, "respectively")
+                     for local, values in runs for q, m in zip(values, names) if m is not None)
     return links, taken
 
 

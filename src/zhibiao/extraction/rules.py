@@ -141,12 +141,15 @@ def _qualifier(text: str, q: Quantity, local: str) -> str:
 
 def _status(text: str, clause_from: int, sentence_from: int, q: Quantity, section_status: str) -> tuple[str, float]:
     """actual / estimate / target, and how sure the cue makes us."""
+    if first_cue("status_after", text[q.end:q.end + 10]):
+        return "target", 0.9  # 距年初确定的固定资产投资增长15%以上的目标
     clause = text[clause_from:q.start]
     hits = [h for h in (last_cue("status_estimate", clause), last_cue("status_target", clause)) if h]
     if hits:
         return max(hits, key=lambda h: h[0].end())[1], 0.9
-    if first_cue("status_goal", text[sentence_from:q.start]):
-        return "target", 0.95
+    segment_from = max(sentence_from, text.rfind("；", sentence_from, q.start) + 1, text.rfind(";", sentence_from, q.start) + 1)
+    if first_cue("status_goal", text[segment_from:q.start]):
+        return "target", 0.95  # (…高于年初6%左右的预期目标；固定资产投资增长4%: the target was 6%'s)
     if _estimate_opens_sentence(text[sentence_from:clause_from]):
         return "estimate", 0.85
     return section_status, 0.95
@@ -165,8 +168,9 @@ def _estimate_opens_sentence(before: str) -> bool:
     False
     """
     hit = last_cue("status_estimate", before)
-    if hit is None or (hit[0].start() > 0 and before[hit[0].start() - 1] not in "，,"):
-        return False
+    if hit is None or (hit[0].start() > 0 and before[hit[0].start() - 1] not in "，," and (
+            hit[0].start() > 4 or re.search(r"[，,\d]", before[:hit[0].start()]))):
+        return False  # 预计 opening a clause, or after a short subject (行署预计全年…)
     after = before[hit[0].end():]
     return last_cue("status_target", after) is None and not re.search("[；;]", after)
 
@@ -223,7 +227,16 @@ def candidates(text: str, frame: Frame, issuer_level: str | None = None) -> list
             prev_end = q.end
             if link.rule == "name-value":
                 out.extend(_shared(text, frame, mentions, link))
+        elif link and link.rule.startswith("name-value") and _the_names_own(text, link):
+            prev_end = q.end  # 货运量1.03亿吨、同比增长5.2%，预计全年突破1.1亿吨: 5.2% is no indicator's, but the name's
     return sorted(_without_milestones(text, out), key=lambda c: c.start)
+
+
+def _the_names_own(text: str, link: Link) -> bool:
+    """A value the name has but no indicator measures (its growth, where only the level is one)."""
+    if _not_a_fact(text, link) or not (link.quantity.unit or "").endswith("%") or not continues(link.local):
+        return False  # 重大项目开复工率92.8%: the rate's, not the name's
+    return choose_indicator(link.mention.concept, link.quantity.unit or "", _verb(link.local)) is None
 
 
 def _without_milestones(text: str, found: list[Candidate]) -> list[Candidate]:
