@@ -288,6 +288,17 @@ def has_cue(kind: str, text: str) -> bool:
     return any(rx.search(text) for rx, _ in lex.cues.get(kind, ()))
 
 
+@lru_cache(maxsize=None)
+def _any_of(kinds: tuple[str, ...]) -> re.Pattern[str]:
+    rows = [rx for kind in kinds for rx, _ in lexicon().cues.get(kind, [])]
+    return re.compile("|".join(f"(?:{_unnamed(rx.pattern)})" for rx in rows))
+
+
+def has_any_cue(kinds: tuple[str, ...], text: str) -> bool:
+    """Whether a cue of any of ``kinds`` occurs in text (one search for all of them)."""
+    return _any_of(kinds).search(text) is not None
+
+
 def first_cue(kind: str, text: str) -> tuple[re.Match[str], str] | None:
     """The earliest match of any cue of ``kind`` in text, with its value."""
     lex = lexicon()
@@ -318,10 +329,13 @@ def continues(local: str) -> bool:
     >>> continues("、增长"), continues("，完成投资"), continues("、舍饲肉牛达到")
     (True, True, False)
     """
-    rest = local
-    for kind in ("verb_level", "verb_added", "verb_flat", "verb_growth", "chain_word", "months"):  # 增加到 before 增加
-        for rx, _ in lexicon().cues.get(kind, []):
-            rest = rx.sub("", rest)
-    for word in lexicon().qualifiers_before:
-        rest = rest.replace(word, "")
-    return re.fullmatch(r"[\s，、,和及以上左右（(]*", rest) is not None
+    return _continuation().fullmatch(local) is not None
+
+
+@lru_cache(maxsize=None)
+def _continuation() -> re.Pattern[str]:
+    """Verbs, chain words, period words and qualifiers, any number of them (增加到 before 增加)."""
+    kinds = ("verb_level", "verb_added", "verb_flat", "verb_growth", "chain_word", "months")
+    words = [f"(?:{_unnamed(rx.pattern)})" for kind in kinds for rx, _ in lexicon().cues.get(kind, [])]
+    words += [re.escape(w) for w in sorted(lexicon().qualifiers_before, key=len, reverse=True)]
+    return re.compile(f"(?:{'|'.join(words)}|[\\s，、,和及以上左右（(])*")

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from .. import catalog
 from .context import Frame, clause_start, months_in, names_one_year, year_in
-from .lexicon import Concept, continues, first_cue, iter_mentions, last_cue, lexicon
+from .lexicon import Concept, continues, first_cue, has_any_cue, iter_mentions, last_cue, lexicon
 from .lists import borrowed_subjects, respectively
 from .model import Candidate, Link, Mention, Quantity
 from .numbers import convert, split_unit
@@ -23,6 +23,9 @@ from .numbers import convert, split_unit
 MAX_GAP = 40  # characters between an indicator's name and its value
 _COUNT_BASES = {"个", "家", "列", "项"}
 _BEFORE_NAME = ("count-before-name", "value-before-name")
+# words right before a name that make its figure no region's of the standard: 每万人拥有5G基站,
+# 其中薛家湾镇改造老旧小区, 兰州新区经济总量, 赤峰高新区规上工业产值…、增加值
+_OTHER_SUBJECT = ("per_head", "town_before", "zone_before", "zone_subject")
 _HARD_STOP = "；;。\n"
 _NEGATIVE = re.compile(r"(?:增长|增速|增幅|为)[-−－]$")
 
@@ -299,10 +302,7 @@ def _not_a_fact(text: str, link: Link) -> bool:
     if link.rule == "name-value" and re.search(seps, gap) and not continues(re.split(seps, gap)[-1]):
         return True  # a later clause with a subject of its own (…行动，共有116个; 60万人以上、省外务工劳动力600万人)
     before = text[clause_start(text, m.start):m.start]
-    if first_cue("per_head", before[-6:]) or first_cue("town_before", before):
-        return True  # 每万人拥有5G基站25个; 其中薛家湾镇改造老旧小区28个
-    if "全国" in before[-8:] or "年均" in before[-4:] or first_cue("zone_before", before) or \
-            first_cue("zone_subject", before):
+    if "全国" in before[-8:] or "年均" in before[-4:] or has_any_cue(_OTHER_SUBJECT, before):
         return True
     cumulative = all("累计" in catalog.indicator(c).name_zh for c in m.concept.indicators)
     clause = text[clause_start(text, m.start):q.start]
