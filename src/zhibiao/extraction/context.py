@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..errors import ExtractError
-from .lexicon import first_cue, has_cue, last_cue, lexicon
+from .lexicon import first_cue, has_any_cue, has_cue, last_cue, lexicon
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]+")
 _CLAUSE_SEP = "，,；;：:。\n"
@@ -65,6 +65,18 @@ def sentence_starts(text: str) -> tuple[int, ...]:
     (0, 2, 5)
     """
     return (0,) + tuple(m.end() for m in _SENTENCE_END.finditer(text) if m.end() < len(text))
+
+
+def segment_start(text: str, pos: int, stops: str = "。；;！？!?\n", window: int = 600) -> int:
+    """Start of the sentence-like segment holding ``pos``: after the last of ``stops``,
+    looked for in the ``window`` characters before it only (a long report would
+    otherwise be scanned back to its start for a stop that never comes).
+
+    >>> segment_start("甲。乙；丙丁", 5), segment_start("甲乙丙", 2)
+    (4, 0)
+    """
+    lo = max(0, pos - window)
+    return max(max(text.rfind(ch, lo, pos) for ch in stops) + 1, lo)
 
 
 def clause_start(text: str, pos: int, floor: int = 0) -> int:
@@ -169,34 +181,16 @@ def frame(text: str, year_hint: int | None = None, year: int | None = None) -> F
     pos = 0
     for line in text.split("\n"):
         stripped = line.strip()
-        is_heading = 0 < len(stripped) <= 60 and (not stripped.endswith("。") or _HEADING.match(stripped))
-        probe = stripped if is_heading else _ADDRESS.sub("", stripped)[:8]
-        sec = _heading_section(probe, doc_year, pos, heading=is_heading) if stripped else None
-        if sec is None and not is_heading and stripped:
-            # 2025年是“十四五”收官之年。一年来，…: the opener after a first short sentence
-            second = _ADDRESS.sub("", stripped)[:MULTI_YEAR_PROBE].split("。", 1)
-            if len(second) == 2 and second[1]:
-                sec = _heading_section(second[1][:8], doc_year, pos, heading=False)
-        if sec is None and stripped and sections[-1].status == "actual" and \
-                first_cue("multi_year", probe if is_heading else _ADDRESS.sub("", stripped)[:MULTI_YEAR_PROBE]):
-            # 这五年，…: a five-year review inside a review section (only end-of-period levels)
-            sec = Section(pos, doc_year - 1, "actual", multi_year=True)
-        if sec is None and is_heading and first_cue("glossary", stripped):
-            sec = Section(pos, doc_year, "none")  # 名词解释: explanations of terms, no facts of the year
-        if sec is None and not is_heading and first_cue("target_opener", stripped[:MULTI_YEAR_PROBE]):
-            sec = Section(pos, doc_year, "target")  # 今年经济社会发展的主要预期目标是：…
-        if sec is None and not is_heading and first_cue("plan_opener", stripped[:MULTI_YEAR_PROBE]):
-            sec = _plan_targets(stripped, doc_year, pos)  # “十五五”时期的主要目标是：…
-        if sec is None and not is_heading and sections[-1].multi_year and sections[-1].status == "actual":
-            one = _ONE_YEAR_OPENER.match(stripped)  # 2025年，面对…: the five years give way to the last one
-            if one and int(one.group(1)) == sections[-1].year:
-                sec = Section(pos, sections[-1].year, "actual")
-        if estimated is None and sections[-1].status == "actual" and has_cue("estimate_from_here", stripped):
-            estimated = (pos, sections[-1].year)  # 增长5%左右（预计数，下同）
-        if sec is None and sections[-1].multi_year and _TOP_HEADING.match(stripped):
-            sec = Section(pos, sections[-1].year, sections[-1].status)  # 二、…: the five years end here
-        if sec:
-            sections.append(sec)
+        if stripped:
+            is_heading = len(stripped) <= 60 and (not stripped.endswith("。") or _HEADING.match(stripped))
+            sec = (_heading_line if is_heading else _paragraph)(stripped, pos, doc_year, sections[-1])
+            if sec is None and sections[-1].multi_year and _TOP_HEADING.match(stripped):
+                sec = Section(pos, sections[-1].year, sections[-1].status)  # 二、…: the five years end here
+            if estimated is None and sections[-1].status == "actual" and "预计数" in stripped and \
+                    has_cue("estimate_from_here", stripped):
+                estimated = (pos, sections[-1].year)  # 增长5%左右（预计数，下同）
+            if sec:
+                sections.append(sec)
         pos += len(line) + 1
     if len(sections) > 1 and sections[0].status == "actual" and \
             any(s.status == "target" and s.year == doc_year for s in sections):
@@ -207,6 +201,42 @@ def frame(text: str, year_hint: int | None = None, year: int | None = None) -> F
     if estimated and sections[0].start == 0 and estimated[0] < (sections[1].start if len(sections) > 1 else len(text)):
         estimated = (estimated[0], sections[0].year)  # the marker stood before the first heading
     return Frame(doc_year, tuple(sections), sentence_starts(text), estimated)
+
+
+def _heading_line(line: str, pos: int, doc_year: int, current: Section) -> Section | None:
+    """The section a heading starts: a review, targets, a five-year review, a glossary."""
+    sec = _heading_section(line, doc_year, pos, heading=True)
+    if sec is None and current.status == "actual" and first_cue("multi_year", line):
+        sec = Section(pos, doc_year - 1, "actual", multi_year=True)
+    if sec is None and first_cue("glossary", line):
+        sec = Section(pos, doc_year, "none")  # 名词解释: explanations of terms, no facts of the year
+    return sec
+
+
+# what may open a paragraph that starts a section: one search decides most paragraphs
+_OPENERS = ("section_review", "multi_year", "target_opener", "plan_opener")
+
+
+def _paragraph(line: str, pos: int, doc_year: int, current: Section) -> Section | None:
+    """The section a paragraph's opening words start (一年来, 这五年, 主要预期目标是, 今后五年…)."""
+    head = _ADDRESS.sub("", line)[:MULTI_YEAR_PROBE]
+    one = _ONE_YEAR_OPENER.match(line) if current.multi_year and current.status == "actual" else None
+    if one and int(one.group(1)) == current.year:
+        return Section(pos, current.year, "actual")  # 2025年，面对…: the five years give way to the last one
+    if not has_any_cue(_OPENERS, head):
+        return None
+    sec = _heading_section(head[:8], doc_year, pos, heading=False)
+    second = head.split("。", 1)
+    if sec is None and len(second) == 2 and second[1]:
+        # 2025年是“十四五”收官之年。一年来，…: the opener after a first short sentence
+        sec = _heading_section(second[1][:8], doc_year, pos, heading=False)
+    if sec is None and current.status == "actual" and first_cue("multi_year", head):
+        sec = Section(pos, doc_year - 1, "actual", multi_year=True)  # 这五年，…: only end-of-period levels
+    if sec is None and first_cue("target_opener", line[:MULTI_YEAR_PROBE]):
+        sec = Section(pos, doc_year, "target")  # 今年经济社会发展的主要预期目标是：…
+    if sec is None and first_cue("plan_opener", line[:MULTI_YEAR_PROBE]):
+        sec = _plan_targets(line, doc_year, pos)  # “十五五”时期的主要目标是：…
+    return sec
 
 
 def title_months(text: str) -> str | None:

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 
 from .. import gazetteer
-from .context import clause_start
-from .lexicon import Concept, continues, lexicon
+from .context import clause_start, segment_start
+from .lexicon import ANY, Concept, continues, lexicon, prefixes
 from .model import Link, Mention, Quantity
 
 
 # 分别 maps values in order; 均 gives one value to every item (年均, 人均, 平均 are no list words)
-_LIST_WORD = re.compile(r"分别|(?<![年人平])均(?![衡等值匀])")
+_LIST_WORD = re.compile(r"分别|(?<![年人平])均(?=[^，。；\d]{0,6}\d)")
 
 
 def respectively(text: str, quantities: list[Quantity]) -> tuple[list[Link], set[int]]:
@@ -123,7 +124,7 @@ def _lead(segment: str) -> int:
 def _concept_before(text: str, pos: int) -> Concept | None:
     """The last named concept of the sentence before ``pos``: what an elliptic list of places
     speaks of (武昌区地区生产总值突破2100亿元，江岸区、洪山区分别达到1780亿元和1720亿元)."""
-    sentence_from = max(text.rfind(ch, 0, pos) for ch in "。；;\n") + 1
+    sentence_from = segment_start(text, pos, "。；;\n")
     found = [m for m in lexicon().mention_re.finditer(text, sentence_from, pos)]
     if not found:
         return None
@@ -135,7 +136,7 @@ def _earlier_items(text: str, clause_from: int, n: int) -> list[Mention | None] 
     refers to the ``n`` items before it in the sentence, one value each; each item's
     name (None for a name of no indicator).
     """
-    sentence_from = max(text.rfind(ch, 0, clause_from) for ch in "。；;\n") + 1
+    sentence_from = segment_start(text, clause_from, "。；;\n")
     pieces = [p for p in re.split(r"[，,、]", text[sentence_from:clause_from]) if p]
     quantity = lexicon().quantity_re
     items = pieces[-n:]
@@ -216,7 +217,7 @@ def borrowed_subjects(text: str, mentions: list[Mention]) -> list[Mention]:
             i = bisect_left(starts, s)
             if i > 0 and mentions[i - 1].end > s:
                 continue  # part of a longer name
-            item_from = max(text.rfind(ch, 0, s - 1) for ch in "、，,。；;\n") + 1
+            item_from = segment_start(text, s - 1, "、，,。；;\n")
             subject = re.split(r"\d", text[item_from:s - 1], maxsplit=1)[0][-12:]
             concept = _subject_concept(subject, bare.group())
             if concept is not None:
@@ -224,10 +225,23 @@ def borrowed_subjects(text: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+@lru_cache(maxsize=None)
+def _first_chars() -> frozenset[str]:
+    """The characters a name can start with (a piece starting otherwise names nothing)."""
+    heads = set()
+    for _, pattern in lexicon().alternatives:
+        found = prefixes(pattern, 1)
+        if found is None:
+            return frozenset()  # some name may start anywhere: no filter
+        heads |= {h[0] for h in found if h and h[0] != ANY}
+    return frozenset(heads)
+
+
 def _subject_concept(subject: str, bare: str) -> Concept | None:
     """The longest piece of ``subject`` that with ``bare`` makes a known name."""
-    pieces = sorted({subject[i:j] for i in range(len(subject)) for j in range(i + 2, len(subject) + 1)},
-                    key=len, reverse=True)
+    firsts = _first_chars()
+    pieces = sorted({subject[i:j] for i in range(len(subject)) if not firsts or subject[i] in firsts
+                     for j in range(i + 2, len(subject) + 1)}, key=len, reverse=True)
     for piece in pieces:
         concept = _anchored_concept(piece + bare)
         if concept is not None:

@@ -5,7 +5,7 @@ import re
 
 from .. import gazetteer
 from ..errors import ExtractError
-from .context import clause_start
+from .context import clause_start, segment_start
 
 # What may stand between a place name and the indicator it qualifies:
 # 满洲里口岸进出境中欧班列, 二连浩特市全年接待游客
@@ -111,7 +111,7 @@ def segment_subject(text: str, mention_start: int, issuer: gazetteer.Region) -> 
     >>> segment_subject("临潼区深化旅游，全市接待游客", 10, xian), segment_subject("临潼、阎良深化旅游，接待游客", 10, xian)
     (None, None)
     """
-    seg_from = max(text.rfind(ch, 0, mention_start) for ch in "。；;！？\n") + 1
+    seg_from = segment_start(text, mention_start)
     seg = text[seg_from:mention_start]
     if _ISSUER_WORD.search(seg):
         return None
@@ -145,7 +145,7 @@ def _airport_city(text: str, mention_start: int, issuer: gazetteer.Region) -> ga
     """
     if _ISSUER_WORD.search(text[clause_start(text, mention_start):mention_start]):
         return None
-    sentence_from = max(text.rfind(ch, 0, mention_start) for ch in "。！？\n") + 1
+    sentence_from = segment_start(text, mention_start, "。！？\n")
     sentence = text[sentence_from:mention_start] + ("机场" if text.startswith("机场", mention_start) else "")
     names = gazetteer.names_in(sentence, within=issuer.code)
     found = None

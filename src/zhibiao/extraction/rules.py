@@ -14,8 +14,8 @@ from bisect import bisect_left
 from decimal import Decimal
 
 from .. import catalog
-from .context import Frame, clause_start, months_in, names_one_year, year_in
-from .lexicon import Concept, continues, first_cue, has_any_cue, iter_mentions, last_cue, lexicon
+from .context import Frame, clause_start, months_in, names_one_year, segment_start, year_in
+from .lexicon import Concept, continues, first_cue, has_any_cue, has_cue, iter_mentions, last_cue, lexicon
 from .lists import borrowed_subjects, respectively
 from .model import Candidate, Link, Mention, Quantity
 from .numbers import convert, split_unit
@@ -237,17 +237,18 @@ def candidates(text: str, frame: Frame, issuer_level: str | None = None) -> list
 
 def _the_names_own(text: str, link: Link) -> bool:
     """A value the name has but no indicator measures (its growth, where only the level is one)."""
-    if _not_a_fact(text, link) or not (link.quantity.unit or "").endswith("%") or not continues(link.local):
+    unit = link.quantity.unit or ""
+    if not unit.endswith("%") or not continues(link.local):
         return False  # 重大项目开复工率92.8%: the rate's, not the name's
-    return choose_indicator(link.mention.concept, link.quantity.unit or "", _verb(link.local)) is None
+    return choose_indicator(link.mention.concept, unit, _verb(link.local)) is None and not _not_a_fact(text, link)
 
 
 def _without_milestones(text: str, found: list[Candidate]) -> list[Candidate]:
     """迈上6万亿元台阶，达到62661亿元: the round milestone gives way to the exact value."""
-    exact = {(c.indicator, c.year, c.months, c.status, text.rfind("。", 0, c.start))
+    exact = {(c.indicator, c.year, c.months, c.status, segment_start(text, c.start, "。"))
              for c in found if not first_cue("milestone", text[c.end:c.end + 3])}
     return [c for c in found if not first_cue("milestone", text[c.end:c.end + 3])
-            or (c.indicator, c.year, c.months, c.status, text.rfind("。", 0, c.start)) not in exact]
+            or (c.indicator, c.year, c.months, c.status, segment_start(text, c.start, "。")) not in exact]
 
 
 def _shared(text: str, frame: Frame, mentions: list[Mention], link: Link) -> list[Candidate]:
@@ -282,7 +283,7 @@ def _link_one(text: str, frame: Frame, mentions: list[Mention], starts: list[int
 def _not_a_fact(text: str, link: Link) -> bool:
     m, q = link.mention, link.quantity
     gap = _drop_asides(text[m.end:q.start]) if m.end <= q.start else ""
-    if first_cue("not_fact", _restated(gap)):
+    if has_cue("not_fact", gap) and first_cue("not_fact", _restated(gap)):
         return True
     if q.unit != "%" and re.match(r"(?:以上|以下)?的", text[q.end:q.end + 3]):
         return True  # 超500亿元的县域: a threshold that picks a group, not a value
