@@ -7,12 +7,12 @@ from functools import lru_cache
 
 from .. import gazetteer
 from .context import clause_start, segment_start
-from .lexicon import ANY, Concept, continues, lexicon, prefixes
+from .lexicon import ANY, Concept, _unnamed, continues, lexicon, prefixes
 from .model import Link, Mention, Quantity
 
 
 # 分别 maps values in order; 均 gives one value to every item (年均, 人均, 平均 are no list words)
-_LIST_WORD = re.compile(r"分别|(?<![年人平])均(?=[^，。；\d]{0,6}\d)")
+_LIST_WORD = re.compile(r"分别|均(?=[^，。；\d]{0,6}\d)")
 
 
 def respectively(text: str, quantities: list[Quantity]) -> tuple[list[Link], set[int]]:
@@ -26,6 +26,8 @@ def respectively(text: str, quantities: list[Quantity]) -> tuple[list[Link], set
     taken: set[int] = set()
     q_starts = [q.start for q in quantities]
     for fb in _LIST_WORD.finditer(text):
+        if fb.start() and text[fb.start() - 1] in "年人平" and fb.group() == "均":
+            continue
         head_from = clause_start(text, fb.start())
         items = _items(text[head_from:fb.start()])
         after = quantities[bisect_left(q_starts, fb.end()):bisect_left(q_starts, fb.end() + 41)]
@@ -209,20 +211,24 @@ def borrowed_subjects(text: str, mentions: list[Mention]) -> list[Mention]:
     """
     out: list[Mention] = []
     starts = [m.start for m in mentions]
-    for rx, _ in lexicon().cues.get("bare_name", []):
+    for rx in _bare_names():
         for bare in rx.finditer(text):
-            s = bare.start()
-            if s == 0 or text[s - 1] not in "、，,":
-                continue
+            s = bare.start(1)
             i = bisect_left(starts, s)
             if i > 0 and mentions[i - 1].end > s:
                 continue  # part of a longer name
             item_from = segment_start(text, s - 1, "、，,。；;\n")
             subject = re.split(r"\d", text[item_from:s - 1], maxsplit=1)[0][-12:]
-            concept = _subject_concept(subject, bare.group())
+            concept = _subject_concept(subject, bare.group(1))
             if concept is not None:
                 out.append(Mention(s, bare.end(), concept))
     return out
+
+
+@lru_cache(maxsize=None)
+def _bare_names() -> list[re.Pattern[str]]:
+    """The bare-name cues right after a list separator (searched from the separator: fast)."""
+    return [re.compile(f"[、，,]({_unnamed(rx.pattern)})") for rx, _ in lexicon().cues.get("bare_name", [])]
 
 
 @lru_cache(maxsize=None)
