@@ -276,6 +276,15 @@ def _matcher() -> tuple[re.Pattern[str], dict[str, re.Pattern[str]], frozenset[s
     return starts, {c: re.compile(_trie_pattern(ws)) for c, ws in tails.items()}, pairs
 
 
+def may_open_with_name(text: str) -> bool:
+    """Whether ``text`` may begin with a division's name (a cheap test before :func:`names_in`).
+
+    >>> may_open_with_name("临潼区深化旅游"), may_open_with_name("深化旅游")
+    (True, False)
+    """
+    return text[:2] in _matcher()[2]
+
+
 def _next_name(text: str, pos: int) -> tuple[int, int] | None:
     """The span of the first name at or after ``pos``, longest at its start."""
     starts, tails, pairs = _matcher()

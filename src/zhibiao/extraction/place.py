@@ -113,7 +113,7 @@ def segment_subject(text: str, mention_start: int, issuer: gazetteer.Region) -> 
     """
     seg_from = segment_start(text, mention_start)
     seg = text[seg_from:mention_start]
-    if _ISSUER_WORD.search(seg):
+    if not gazetteer.may_open_with_name(seg) or _ISSUER_WORD.search(seg):
         return None
     names = gazetteer.names_in(seg[:12], within=issuer.code)
     if not names or names[0][0] != 0 or _LIST_JOIN.match(seg, names[0][1]):
