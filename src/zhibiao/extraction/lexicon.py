@@ -314,6 +314,8 @@ def first_cue(kind: str, text: str) -> tuple[re.Match[str], str] | None:
 
 def last_cue(kind: str, text: str) -> tuple[re.Match[str], str] | None:
     """The match of a cue of ``kind`` that ends last in text, with its value."""
+    if not has_cue(kind, text):
+        return None
     best: tuple[re.Match[str], str] | None = None
     for rx, value in lexicon().cues.get(kind, []):
         for m in rx.finditer(text):

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from .. import gazetteer
 from .context import clause_start, segment_start
-from .lexicon import ANY, Concept, _unnamed, continues, lexicon, prefixes
+from .lexicon import ANY, Concept, _unnamed, continues, iter_mentions, lexicon, prefixes
 from .model import Link, Mention, Quantity
 
 
@@ -127,10 +127,8 @@ def _concept_before(text: str, pos: int) -> Concept | None:
     """The last named concept of the sentence before ``pos``: what an elliptic list of places
     speaks of (武昌区地区生产总值突破2100亿元，江岸区、洪山区分别达到1780亿元和1720亿元)."""
     sentence_from = segment_start(text, pos, "。；;\n")
-    found = [m for m in lexicon().mention_re.finditer(text, sentence_from, pos)]
-    if not found:
-        return None
-    return lexicon().group_concepts[found[-1].lastgroup or ""]
+    found = list(iter_mentions(text[sentence_from:pos]))
+    return found[-1][2] if found else None
 
 
 def _earlier_items(text: str, clause_from: int, n: int) -> list[Mention | None] | None:
