@@ -44,3 +44,13 @@ def test_lists_of_places_with_jun_fenbie_and_no_name_of_their_own(tmp_path):
         ("420106", 2025, 2100), ("420102", 2025, 1780), ("420111", 2025, 1720),
         ("420115", 2025, 1500), ("420112", 2025, 1500), ("420115", 2026, 1650), ("420112", 2026, 1600)]
     assert {f.indicator for f in facts} == {"GDP"}
+
+
+def test_a_place_opening_a_clause_without_a_name_speaks_of_the_sentences_name(tmp_path):
+    doc = tmp_path / "关于鄂尔多斯市2025年预算执行情况的报告.txt"
+    doc.write_text("鄂尔多斯市财政局\n一、2025年预算执行情况\n分旗区看，准格尔旗一般公共预算收入完成236.5亿元；"
+                   "东胜区完成61.3亿元，增长6.2%；北京市增长6%。\n", encoding="utf-8")
+    facts = extract_file(doc)[1]
+    assert [(f.region_code, f.indicator, f.value) for f in facts] == [
+        ("150622", "BUDGET_REVENUE", Decimal("236.5")), ("150602", "BUDGET_REVENUE", Decimal("61.3")),
+        ("150602", "BUDGET_REVENUE_GROWTH", Decimal("6.2"))]

@@ -45,6 +45,8 @@ def _facts(document: "Document", c: Candidate, issuer, allow_subregion: bool) ->
     places = subregions(document.text, c.start, issuer, c.mention_end, c.indicator) if allow_subregion else []
     if c.rule == "respectively":
         places = places[-1:]  # 海口美兰、三亚凤凰机场…分别: each value has its own item's place
+    if c.rule == "place-value" and not places:
+        return []  # an elliptic subject outside the issuer (北京增长6%): no fact of this report
     return [_fact(document, c, issuer, where) for where in places] if places else [_fact(document, c, issuer, None)]
 
 

@@ -251,3 +251,33 @@ def _subject_concept(subject: str, bare: str) -> Concept | None:
         if concept is not None:
             return concept
     return None
+
+
+# a place opening a clause with a verb and a number but no name: 东胜区完成61.3亿元
+_ELLIPTIC_VERB = re.compile(r"(?:全年)?(?:完成|实现|达到|突破|增长|下降)(?=\d)")
+
+
+def elliptic_subjects(text: str, mentions: list[Mention]) -> list[Mention]:
+    """准格尔旗…一般公共预算收入分别完成…；东胜区完成61.3亿元，增长6.2%: a division opening a
+    clause with a verb and a number speaks of the sentence's last name. The mention is
+    empty, right after the place, so that the place is the value's region.
+
+    >>> from zhibiao.extraction.rules import find_mentions
+    >>> t = "准格尔旗一般公共预算收入完成236.5亿元；东胜区完成61.3亿元"
+    >>> [(m.start, m.end, m.concept.name) for m in elliptic_subjects(t, find_mentions(t, None))]
+    [(25, 25, 'BUDGET_REVENUE')]
+    """
+    out: list[Mention] = []
+    starts = [m.start for m in mentions]
+    for sep in re.finditer(r"[；;，,]", text):
+        pos = sep.end()
+        if not gazetteer.may_open_with_name(text[pos:pos + 2]):
+            continue
+        places = gazetteer.names_in(text[pos:pos + 12])
+        if not places or places[0][0] != 0 or not _ELLIPTIC_VERB.match(text, pos + places[0][1]):
+            continue
+        i = bisect_left(starts, pos) - 1
+        if i < 0 or mentions[i].start < segment_start(text, pos, "。\n") or not mentions[i].concept.indicators:
+            continue
+        out.append(Mention(pos + places[0][1], pos + places[0][1], mentions[i].concept))
+    return out

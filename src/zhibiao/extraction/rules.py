@@ -16,7 +16,7 @@ from decimal import Decimal
 from .. import catalog
 from .context import Frame, clause_start, months_in, names_one_year, segment_start, year_in
 from .lexicon import Concept, continues, first_cue, has_any_cue, has_cue, iter_mentions, last_cue, lexicon
-from .lists import borrowed_subjects, respectively
+from .lists import borrowed_subjects, elliptic_subjects, respectively
 from .model import Candidate, Link, Mention, Quantity
 from .numbers import convert, split_unit
 
@@ -213,7 +213,8 @@ def _forward_mention(text: str, mentions: list[Mention], starts: list[int], q: Q
 def candidates(text: str, frame: Frame, issuer_level: str | None = None) -> list[Candidate]:
     """Every value of the text tied to an indicator, with its period and status."""
     mentions = find_mentions(text, issuer_level)
-    mentions = sorted(mentions + borrowed_subjects(text, mentions), key=lambda m: m.start)
+    mentions = sorted(mentions + borrowed_subjects(text, mentions) + elliptic_subjects(text, mentions),
+                      key=lambda m: m.start)
     starts = [m.start for m in mentions]
     quantities = find_quantities(text)
     links, taken = respectively(text, quantities)
@@ -277,6 +278,8 @@ def _link_one(text: str, frame: Frame, mentions: list[Mention], starts: list[int
     if m is None:
         return None
     local = text[max(m.end, prev_end):q.start]
+    if m.start == m.end:  # an elliptic subject (东胜区完成61.3亿元): the place stands for the name
+        return Link(q, m, local, "place-value")
     return Link(q, m, local, "name-value" if max(m.end, prev_end) == m.end else "name-values")
 
 
