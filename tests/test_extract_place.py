@@ -20,9 +20,7 @@ def test_a_border_port_named_for_no_division_is_its_banners(tmp_path):
 
 def test_respectively_over_places_gives_each_value_its_place(tmp_path):
     facts = facts_of(tmp_path, "2026_海南省_政府工作报告.txt", "海南省政府工作报告\n一、2025年工作回顾\n全省机场旅客吞吐量5180万人次，海口美兰、三亚凤凰机场"
-                   "旅客吞吐量分别达到2680万人次、2260万人次。海口、三亚地区生产总值分别增长5.1%和5.6%。\n",
-                   encoding="utf-8")
-    facts = extract_file(doc)[1]
+                   "旅客吞吐量分别达到2680万人次、2260万人次。海口、三亚地区生产总值分别增长5.1%和5.6%。\n")
     assert [(f.region_code, f.indicator, f.value) for f in facts] == [
         ("460000", "AIRPORT_PASSENGERS", 5180), ("460100", "AIRPORT_PASSENGERS", 2680),
         ("460200", "AIRPORT_PASSENGERS", 2260), ("460100", "GDP_GROWTH", Decimal("5.1")),
@@ -30,8 +28,7 @@ def test_respectively_over_places_gives_each_value_its_place(tmp_path):
 
 
 def test_the_whole_city_in_a_banners_report_is_the_city(tmp_path):
-    doc = tmp_path / "2026_准格尔旗_政府工作报告.txt"
-    doc.write_text("准格尔旗人民政府\n政府工作报告\n一、2025年工作回顾\n全旗地区生产总值增长5.6%，在全市地区生产总值"
+    facts = facts_of(tmp_path, "2026_准格尔旗_政府工作报告.txt", "准格尔旗人民政府\n政府工作报告\n一、2025年工作回顾\n全旗地区生产总值增长5.6%，在全市地区生产总值"
                    "增长5.4%的大局中贡献突出。\n")
     assert [(f.region_code, f.indicator, f.value) for f in facts] == [
         ("150622", "GDP_GROWTH", Decimal("5.6")), ("150600", "GDP_GROWTH", Decimal("5.4"))]
