@@ -50,3 +50,10 @@ def test_a_place_opening_a_clause_without_a_name_speaks_of_the_sentences_name(tm
     assert [(f.region_code, f.indicator, f.value) for f in facts] == [
         ("150622", "BUDGET_REVENUE", Decimal("236.5")), ("150602", "BUDGET_REVENUE", Decimal("61.3")),
         ("150602", "BUDGET_REVENUE_GROWTH", Decimal("6.2"))]
+
+
+def test_a_citys_own_airport_and_a_sandy_land_named_like_a_district(tmp_path):
+    facts = facts_of(tmp_path, "2025_通辽市_政府工作报告.txt", "通辽市政府工作报告\n一、2024年工作回顾\n"
+                     "通辽机场旅客吞吐量41.2万人次。完成科尔沁沙地综合治理400万亩以上。\n")
+    assert [(f.region_code, f.indicator, f.value) for f in facts] == [
+        ("150500", "AIRPORT_PASSENGERS", Decimal("41.2")), ("150500", "DESERTIFICATION_CONTROL", 400)]

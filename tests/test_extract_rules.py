@@ -454,3 +454,16 @@ def test_a_review_opinion_on_estimates_and_the_years_target():
         ("KEY_PROJECT_INVESTMENT", 2025, "1-10", "actual", Decimal(418), "eq"),
         ("PORT_FREIGHT", 2025, "1-11", "actual", Decimal(10300), "eq"),
         ("PORT_FREIGHT", 2025, None, "estimate", Decimal(11000), "gt")]
+
+
+def test_a_running_total_a_year_given_after_the_value_and_a_base_last_year():
+    text = ("城乡居民收入年均分别增长5.6%和8.1%，累计新增城镇就业6.3万人。研发经费投入强度达到0.9%（2023年数据）。"
+            "年末常住人口由上年末的894.08万人增加到897.62万人，常住人口城镇化率达到71.3%。居民消费价格与上年持平。"
+            "今年新增风电、光伏等新能源装机80万千瓦。")
+    assert _run("一、2024年工作回顾\n" + text, 2025) == [
+        ("RD_INTENSITY", 2023, None, "actual", Decimal("0.9"), "eq"),
+        ("POPULATION", 2023, None, "actual", Decimal("894.08"), "eq"),
+        ("POPULATION", 2024, None, "actual", Decimal("897.62"), "eq"),
+        ("URBANIZATION_RATE", 2024, None, "actual", Decimal("71.3"), "eq"),
+        ("CPI_GROWTH", 2024, None, "actual", Decimal(0), "eq"),
+        ("NEW_ENERGY_CAPACITY_ADDED", 2025, None, "actual", Decimal(80), "eq")]

@@ -17,7 +17,7 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]+")
 _CLAUSE_SEP = "，,；;：:。\n"
 _YEAR = re.compile(r"(?<![\d—\-–~至])((?:19|20)\d\d)\s*年(?!代|以来|以前|以后|起|前后|[—\-–~至])")
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])(?!\d)")
-_COMPARED = re.compile(r"(?:较|比|同比|相比)[“\"]?$")
+_COMPARED = re.compile(r"(?:较|比|同比|相比|与)[“\"]?$")
 _ADDRESS = re.compile(r"^(?:各位代表|同志们)[！!，,：:]\s*")
 # a five-year review may open after a first sentence (2025年是“十四五”收官之年。五年来，…)
 MULTI_YEAR_PROBE = 40
@@ -324,7 +324,7 @@ def year_in(text: str, section: Section, doc_year: int) -> int | None:
     best = _stated_year(text)  # (end offset, year)
     for kind in ("year_relative", "year_plan"):
         hit = last_cue(kind, text)
-        if hit and (kind == "year_relative" and re.match(r"的?\d", text[hit[0].end():hit[0].end() + 2])
+        if hit and (kind == "year_relative" and re.match(r"末?的?\d", text[hit[0].end():hit[0].end() + 3])
                     or _COMPARED.search(text, 0, hit[0].start())):
             continue  # 由上年(的)729万人: 上年 is 729's; 较去年增长, 比“十三五”末提高: a base, not the period
         if hit and (best is None or hit[0].end() > best[0]):

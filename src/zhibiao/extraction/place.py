@@ -50,7 +50,7 @@ def subregions(text: str, mention_start: int, issuer: gazetteer.Region,
     if indicator in _AIRPORT_INDICATORS:
         city = _airport_city(text, mention_start, issuer)
         if city is not None:
-            return [city]
+            return [] if city.code == issuer.code else [city]  # 乌兰察布集宁机场 in 乌兰察布's report
     one = subregion(text, mention_start, issuer, mention_end)
     if one is None:
         subject = segment_subject(text, mention_start, issuer)
@@ -157,8 +157,7 @@ def _airport_city(text: str, mention_start: int, issuer: gazetteer.Region) -> ga
             j += 1
         if region.level == "county" and region.parent_code:  # 萧山国际机场 serves 杭州
             region = gazetteer.region(region.parent_code)
-        if _AIR_HUB.match(sentence, names[j][1]) and region.code != issuer.code and \
-                gazetteer.is_within(region.code, issuer.code):
+        if _AIR_HUB.match(sentence, names[j][1]) and gazetteer.is_within(region.code, issuer.code):
             found = region
     return found
 
@@ -184,7 +183,8 @@ def subregion(text: str, mention_start: int, issuer: gazetteer.Region,
                 return names[0][2]
     if not clause:
         return None
-    names = gazetteer.names_in(clause, within=issuer.code)
+    # read a little past the clause: 科尔沁沙地 is a sandy land, not 科尔沁区 before 沙地综合治理
+    names = [n for n in gazetteer.names_in(text[start:mention_start + 4], within=issuer.code) if n[1] <= len(clause)]
     for i in range(len(names) - 1, -1, -1):
         s, e, region = names[i]
         if not _FILLER.fullmatch(clause[e:]):

@@ -27,6 +27,7 @@ _BEFORE_NAME = ("count-before-name", "value-before-name")
 # 其中薛家湾镇改造老旧小区, 兰州新区经济总量, 赤峰高新区规上工业产值…、增加值
 _OTHER_SUBJECT = ("per_head", "town_before", "zone_before", "zone_subject")
 _HARD_STOP = "；;。\n"
+_YEAR_AFTER = re.compile(r"(?:左右|以上)?[（(]((?:19|20)\d\d)年(?:数据|数|值)?[）)]")
 _NEGATIVE = re.compile(r"(?:增长|增速|增幅|为)[-−－]$")
 
 
@@ -309,8 +310,8 @@ def _not_a_fact(text: str, link: Link) -> bool:
     if "全国" in before[-8:] or "年均" in before[-4:] or has_any_cue(_OTHER_SUBJECT, before):
         return True
     cumulative = all("累计" in catalog.indicator(c).name_zh for c in m.concept.indicators)
-    clause = text[clause_start(text, m.start):q.start]
-    if not cumulative and "累计" in gap and not first_cue("within_year", clause):
+    if not cumulative and ("累计" in gap or "累计" in before[-4:]) and \
+            not first_cue("within_year", text[segment_start(text, m.start, "。\n"):q.start]):
         return True  # 中欧班列累计开行超1.4万列: a total since the start, not a year's figure
     if not cumulative and first_cue("flow_word", _own_words(before, text[m.start:q.start])) and \
             _in_multi_year_paragraph(text, q.start):
@@ -399,7 +400,7 @@ def _verb_before(text: str, m: Mention) -> str | None:
     verb = _verb(text[max(clause_start(text, m.start), m.start - 3):m.start])
     if verb != "added":  # 新增省级创新平台30个、高新技术企业150家: the list's head verb
         head = text[clause_start(text, m.start):m.start]
-        if "、" in head and _verb(head[:3]) == "added":
+        if "、" in head and _verb(head[:6].split("、")[0]) == "added":
             verb = "added"
     return verb if verb == "added" else None
 
@@ -455,7 +456,8 @@ def _candidate(text: str, frame: Frame, link: Link) -> Candidate | None:
     if section.multi_year and _five_year_figure(text, m, q, code) and not names_one_year(period_text, section):
         return None  # 十四五 review: 增长19.8%, 累计接待游客17.52亿人次 are not annual facts
     status, confidence = _status(text, clause_start(text, start, sentence_from), sentence_from, q, section.status)
-    year = year_in(period_text, section, frame.doc_year) or section.year
+    stated = _YEAR_AFTER.match(text, q.end)  # 研发经费投入强度达到0.9%（2023年数据）
+    year = int(stated.group(1)) if stated else year_in(period_text, section, frame.doc_year) or section.year
     if status == "target":
         months = None
     if status == "actual" and frame.estimated and q.start >= frame.estimated[0] and \
