@@ -203,6 +203,8 @@ def convert(value: Decimal, printed_unit: str, standard_unit: str) -> Decimal | 
     (Decimal('12000'), Decimal('25700'))
     >>> convert(Decimal("9.5"), "万座", "个"), convert(Decimal("5"), "%", "万吨") is None
     (Decimal('95000'), True)
+    >>> convert(Decimal("1.86"), "万亩", "平方公里"), convert(Decimal("3"), "平方公里", "平方公里")
+    (Decimal('12.4'), Decimal('3'))
     """
     src, dst = split_unit(printed_unit), split_unit(standard_unit)
     if src is None or dst is None or src[1].base != dst[1].base:
