@@ -57,3 +57,10 @@ def test_a_citys_own_airport_and_a_sandy_land_named_like_a_district(tmp_path):
                      "通辽机场旅客吞吐量41.2万人次。完成科尔沁沙地综合治理400万亩以上。\n")
     assert [(f.region_code, f.indicator, f.value) for f in facts] == [
         ("150500", "AIRPORT_PASSENGERS", Decimal("41.2")), ("150500", "DESERTIFICATION_CONTROL", 400)]
+
+
+def test_a_port_opening_a_sentence_is_no_subject_of_its_clauses(tmp_path):
+    facts = facts_of(tmp_path, "2026_巴彦淖尔市_政府工作报告.txt", "巴彦淖尔市政府工作报告\n二、2026年主要预期目标\n"
+                     "甘其毛都口岸过货量突破3800万吨，外贸进出口总额增长8%以上。\n")
+    assert [(f.region_code, f.indicator, f.value) for f in facts] == [
+        ("150824", "PORT_FREIGHT", 3800), ("150800", "FOREIGN_TRADE_GROWTH", 8)]

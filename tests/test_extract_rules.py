@@ -467,3 +467,15 @@ def test_a_running_total_a_year_given_after_the_value_and_a_base_last_year():
         ("URBANIZATION_RATE", 2024, None, "actual", Decimal("71.3"), "eq"),
         ("CPI_GROWTH", 2024, None, "actual", Decimal(0), "eq"),
         ("NEW_ENERGY_CAPACITY_ADDED", 2025, None, "actual", Decimal(80), "eq")]
+
+
+def test_a_base_years_year_is_only_the_bases():
+    text = ("五年来，地区生产总值从2020年的887.2亿元增加到1268亿元；一般公共预算收入突破90亿元大关。"
+            "常住人口从2020年的435.9万人增加到444.7万人，城镇化率由83.1%提高到84.6%。航空港区地区生产总值增长8.6%。")
+    assert _run("一、“十四五”时期的发展成就\n" + text, 2026) == [
+        ("GDP", 2020, None, "actual", Decimal("887.2"), "eq"),
+        ("GDP", 2025, None, "actual", Decimal(1268), "eq"),
+        ("BUDGET_REVENUE", 2025, None, "actual", Decimal(90), "gt"),
+        ("POPULATION", 2020, None, "actual", Decimal("435.9"), "eq"),
+        ("POPULATION", 2025, None, "actual", Decimal("444.7"), "eq"),
+        ("URBANIZATION_RATE", 2025, None, "actual", Decimal("84.6"), "eq")]

@@ -289,8 +289,11 @@ def _stated_year(text: str) -> tuple[int, int] | None:
     """(end offset, year) of the last year written out in ``text`` that is not a base (较2020年)."""
     best = None
     for m in _YEAR.finditer(text):
-        if not _COMPARED.search(text, 0, m.start()):
-            best = (m.end(), int(m.group(1)))
+        if _COMPARED.search(text, 0, m.start()):
+            continue
+        if text[m.start() - 1:m.start()] in ("从", "由") and len(text) - m.end() > 2:
+            continue  # 从2020年的887.2亿元增加到…: 2020 is the base's year only
+        best = (m.end(), int(m.group(1)))
     return best
 
 

@@ -116,13 +116,17 @@ def segment_subject(text: str, mention_start: int, issuer: gazetteer.Region) -> 
     if not gazetteer.may_open_with_name(seg) or _ISSUER_WORD.search(seg):
         return None
     names = gazetteer.names_in(seg[:12], within=issuer.code)
-    if not names or names[0][0] != 0 or _LIST_JOIN.match(seg, names[0][1]):
-        return None
+    if not names or names[0][0] != 0 or _LIST_JOIN.match(seg, names[0][1]) or \
+            _NOT_A_SUBJECT.match(seg, names[0][1]):
+        return None  # 甘其毛都口岸过货量…，外贸进出口总额: the port is no subject of the sentence
     region = names[0][2]
     if region.code == issuer.code or not gazetteer.is_within(region.code, issuer.code):
         return None
     return region
 
+
+# after a place: a port, an airport or a zone named for it, not the place itself
+_NOT_A_SUBJECT = re.compile(r"(?:口岸|机场|港|站|园区|新区|高新区|开发区|经开区|片区|综合保税区)")
 
 # 、/和/及/与 between the places of a list that share one value
 _LIST_JOIN = re.compile(r"(?:市|州|县|区|旗|盟)?[、和及与]")

@@ -201,7 +201,7 @@ def _forward_mention(text: str, mentions: list[Mention], starts: list[int], q: Q
         return None
     m = mentions[i]
     between = text[q.end:m.start]
-    if not (len(between) <= 2 and re.fullmatch(r"(?:以上|左右|多)?[的级]*", between)
+    if not (len(between) <= 3 and re.fullmatch(r"(?:以上|左右|多)?[市盟旗县区省]?[的级]*", between)
             or re.fullmatch(r"“[^“”，。；]{1,8}”", between)):
         return None
     parsed = split_unit(q.unit or "")
