@@ -325,6 +325,7 @@ def last_cue(kind: str, text: str) -> tuple[re.Match[str], str] | None:
     return best
 
 
+@lru_cache(maxsize=8192)  # pure, and the same few words come back all the time
 def continues(local: str) -> bool:
     """Whether the words between two values leave the first value's name in force.
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 from decimal import Decimal
 
 from .. import catalog
@@ -63,6 +64,7 @@ def find_quantities(text: str) -> list[Quantity]:
     return sorted(out, key=lambda q: q.start)
 
 
+@lru_cache(maxsize=8192)  # pure, and the same few words come back all the time
 def _verb(local: str) -> str | None:
     """The kind of the verb nearest to a value: up, down, flat, added, level or None.
 
@@ -342,6 +344,7 @@ def _other_value_between(gap: str, q: Quantity) -> bool:
     return False
 
 
+@lru_cache(maxsize=8192)  # pure, and the same few words come back all the time
 def _restated(gap: str) -> str:
     """The words that speak of a value: after an earlier value of the same name, when the
     name is restated as a level (净增300家、达到2100家), only the words after that value.
@@ -369,6 +372,7 @@ def _counts_a_noun(text: str, pos: int) -> bool:
                 list(lexicon().qualifiers_after) + ["左右", "以上", "以下", "以内"])
 
 
+@lru_cache(maxsize=8192)  # pure, and the same few words come back all the time
 def _drop_asides(s: str) -> str:
     """Without ranking asides (、稳居全国前十强) that stand between two values of one name."""
     for rx, _ in lexicon().cues.get("aside", []):
