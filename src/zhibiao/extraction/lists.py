@@ -255,6 +255,7 @@ def _subject_concept(subject: str, bare: str) -> Concept | None:
 
 # a place opening a clause with a verb and a number but no name: 东胜区完成61.3亿元
 _ELLIPTIC_VERB = re.compile(r"(?:全年)?(?:完成|实现|达到|突破|增长|下降)(?=\d)")
+_ELLIPTIC_CLAUSE = re.compile(r"[；;，,](?=[^，,。；;\d]{2,12}?(?:完成|实现|达到|突破|增长|下降)\d)")  # a cheap first look
 
 
 def elliptic_subjects(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -269,7 +270,7 @@ def elliptic_subjects(text: str, mentions: list[Mention]) -> list[Mention]:
     """
     out: list[Mention] = []
     starts = [m.start for m in mentions]
-    for sep in re.finditer(r"[；;，,]", text):
+    for sep in _ELLIPTIC_CLAUSE.finditer(text):
         pos = sep.end()
         if not gazetteer.may_open_with_name(text[pos:pos + 2]):
             continue
