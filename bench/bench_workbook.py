@@ -9,7 +9,7 @@ formats or any logic of ours — notes through ``write_comment`` (held in memory
 by xlsxwriter until close), and once without notes.  Memory is the rise of the
 peak RSS while writing, in a fresh process per run (input not counted), for
 two sizes, to show how it grows with the number of rows; "plan" is what
-plan_workbook alone holds, the part of zhibiao's rise that grows with the facts.
+plan_workbook alone holds (a reference a fact, and counts per region × indicator).
 
     .venv/bin/python bench/bench_workbook.py [--regions 300] [--years 10] [--small 50]
 """

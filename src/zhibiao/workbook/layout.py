@@ -70,7 +70,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any, Collection, Iterable, Sequence
 
 from .. import catalog
 from ..errors import WorkbookError
@@ -207,7 +207,15 @@ def grid_years(facts: Iterable[Fact], sheet: str) -> tuple[int, ...]:
     目标: only the years that have targets (a 2026 report's 2030 goals would
     otherwise add empty triples of columns for 2027-2029).
     """
-    years = {f.year for f in facts if sheet_for(f) == sheet}
+    return grid_years_of({f.year for f in facts if sheet_for(f) == sheet}, sheet)
+
+
+def grid_years_of(years: Collection[int], sheet: str) -> tuple[int, ...]:
+    """The year columns of a grid sheet from the years of its facts (see :func:`grid_years`).
+
+    >>> grid_years_of({2024, 2021}, ANNUAL), grid_years_of({2030, 2025}, TARGETS)
+    ((2021, 2022, 2023, 2024), (2025, 2030))
+    """
     if not years:
         return ()
     return tuple(range(min(years), max(years) + 1)) if sheet == ANNUAL else tuple(sorted(years))

@@ -204,8 +204,8 @@ def write_sources(wb: Workbook, st: Styles, plan: Plan) -> None:
     text, wrap, link = st.named("text"), st.named("wrap"), st.named("link")
     cell_col = L.SOURCE_FIELDS.index("cell")
     string_fmt = [wrap if f == "source.quote" else text for f in L.SOURCE_FIELDS]
-    for i, e in enumerate(plan.sources):  # the largest sheet: keep the per-cell path short
-        r = L.FIRST_DATA_ROW + i
+    for e in plan.sources():  # the largest sheet: keep the per-cell path short
+        r = e.source_row - 1
         for col, v in enumerate(source_cells(e)):
             if v.__class__ is str:
                 if col == cell_col and e.cell:
@@ -218,7 +218,7 @@ def write_sources(wb: Workbook, st: Styles, plan: Plan) -> None:
                 ws.write_number(r, col, v, text)
     # Print what a clerk checks (up to the page); machine fields stay on screen only.
     printed = L.SOURCE_FIELDS.index(L.config()["print_sources_through"])
-    finish(ws, len(plan.sources), len(specs) - 1, "A:" + L.col_letter(len(specs) - 1), printed)
+    finish(ws, plan.count, len(specs) - 1, "A:" + L.col_letter(len(specs) - 1), printed)
 
 
 # --- 校验 -----------------------------------------------------------------

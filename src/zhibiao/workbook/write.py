@@ -1,10 +1,10 @@
 """Write the standard workbook (layout in :mod:`zhibiao.workbook.layout`).
 
 xlsxwriter in constant-memory mode: every sheet is streamed top to bottom
-from a :class:`~zhibiao.workbook.plan.Plan`, so cell data never piles up in
-memory; cell notes, which xlsxwriter would hold until ``close()``, go to a
-:class:`~zhibiao.workbook.comments.CommentSpool` on disk and are put into the
-package after it.  The file is written to a temporary name beside the target
+by walking a :class:`~zhibiao.workbook.plan.Plan`, so neither cell data nor
+placements pile up in memory; cell notes, which xlsxwriter would hold until
+``close()``, go to a :class:`~zhibiao.workbook.comments.CommentSpool` on disk
+and are put into the package after it.  The file is written to a temporary name beside the target
 and renamed at the end, so a failure never leaves half a workbook behind.
 """
 from __future__ import annotations
@@ -14,6 +14,7 @@ import math
 import os
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any, Iterator, Sequence
 
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
+from xlsxwriter.utility import quote_sheetname
 from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
@@ -63,7 +65,7 @@ def write_workbook(facts: Sequence[Fact], path: str | os.PathLike[str], *,
             try:
                 with _collector_paused():
                     # The plan lives only inside this call, so it is freed before close().
-                    _write_all(wb, notes, plan_workbook(list(facts)), props, findings or [], documents)
+                    _write_all(wb, notes, plan_workbook(facts), props, findings or [], documents)
             finally:
                 wb.close()
             notes.finish(tmp)
@@ -81,9 +83,10 @@ def write_workbook(facts: Sequence[Fact], path: str | os.PathLike[str], *,
 def _collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while the plan is written.
 
-    The plan is hundreds of thousands of small acyclic objects (freed by
-    reference counting); collections would only re-scan them, about 7% of the
-    time of a large workbook.  The caller's setting is restored.
+    The walks make and drop small acyclic objects (freed by reference
+    counting) a region × indicator at a time; collections would only re-scan
+    the caller's facts, hundreds of thousands of them in a large workbook.
+    The caller's setting is restored.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -110,9 +113,9 @@ def _write_all(wb: xlsxwriter.Workbook, notes: CommentSpool, plan: Plan, props: 
     wb.set_properties({"title": L.config()["readme"]["title"], "author": "zhibiao",
                        "comments": f"workbook_id={props['workbook_id']} revision={props['revision']}"})
     write_readme(wb, st, props, documents)
-    annual = _write_grid(wb, st, notes, plan.annual, plan.annual_rows)
-    _write_grid(wb, st, notes, plan.targets, plan.target_rows)
-    _write_partial(wb, st, notes, plan.partial_rows)
+    annual = _write_grid(wb, st, notes, plan, L.ANNUAL)
+    _write_grid(wb, st, notes, plan, L.TARGETS)
+    _write_partial(wb, st, notes, plan)
     write_sources(wb, st, plan)
     write_findings(wb, st, findings)
     write_meta(wb, props, plan)
@@ -180,13 +183,13 @@ def _label_width(texts: set[str], lo: int, hi: int) -> int:
     return max(lo, min(hi, widest + 2))
 
 
-def _grid_columns(st: Styles, grid: L.Grid, rows: list[Row]) -> list[Column]:
+def _grid_columns(st: Styles, grid: L.Grid, regions: set[str], indicators: set[str]) -> list[Column]:
     w = L.config()["widths"]
     cols: list[Column] = [
         (L.COL_REGION_CODE, w["key"], None, True), (L.COL_INDICATOR, w["key"], None, True),
-        (L.COL_REGION, _label_width({r.region for r in rows}, w["region_min"], w["region_max"]), None, False),
-        (L.COL_INDICATOR_NAME, _label_width({r.indicator.name_zh for r in rows},
-                                            w["indicator_min"], w["indicator_max"]), None, False),
+        (L.COL_REGION, _label_width(regions, w["region_min"], w["region_max"]), None, False),
+        (L.COL_INDICATOR_NAME, _label_width(indicators, w["indicator_min"], w["indicator_max"]),
+         None, False),
         (L.COL_UNIT, w["unit"], None, False),
     ]
     for year in grid.years:
@@ -209,22 +212,27 @@ def _legend(st: Styles, first_col: int) -> list[tuple[int, str, Any]]:
     return cells
 
 
-def _write_grid(wb: xlsxwriter.Workbook, st: Styles, notes: CommentSpool, grid: L.Grid,
-                rows: list[Row]) -> Worksheet:
-    ws = wb.add_worksheet(grid.sheet)
-    setup(ws, _grid_columns(st, grid, rows), freeze=(L.FIRST_DATA_ROW, L.FIRST_YEAR_COL),
+def _write_grid(wb: xlsxwriter.Workbook, st: Styles, notes: CommentSpool, plan: Plan,
+                sheet: str) -> Worksheet:
+    grid = plan.grid(sheet)
+    ws = wb.add_worksheet(sheet)
+    regions = set(plan.grid_regions(sheet))
+    indicators = {ind.name_zh for ind in plan.codes} if regions else set()
+    setup(ws, _grid_columns(st, grid, regions, indicators), freeze=(L.FIRST_DATA_ROW, L.FIRST_YEAR_COL),
           repeat_cols=(L.COL_REGION, L.COL_UNIT))
     title = L.config()["titles"]["annual" if grid.sheet == L.ANNUAL else "targets"]
     header_row(ws, st, grid.header(), title, L.COL_REGION, _legend(st, L.FIRST_YEAR_COL),
                L.config()["legend_hint"])
-    sparks: list[tuple[str, str]] = []
-    for i, row in enumerate(rows):
-        _grid_row(ws, st, notes, grid, L.FIRST_DATA_ROW + i, row, sparks)
+    sparks = _Sparklines(quote_sheetname(sheet))
+    n = 0
+    for row in plan.rows(sheet):
+        _grid_row(ws, st, notes, grid, row.number, row, sparks)
+        n += 1
     _sparklines(ws, st, sparks)
-    last = L.FIRST_DATA_ROW + len(rows) - 1
+    last = L.FIRST_DATA_ROW + n - 1
     legend_end = L.FIRST_YEAR_COL + len(L.config()["legend"]) - 1
-    finish(ws, len(rows), grid.link_col, "A", print_last_col=max(grid.link_col, legend_end))
-    if rows and grid.years:
+    finish(ws, n, grid.link_col, "A", print_last_col=max(grid.link_col, legend_end))
+    if n and grid.years:
         _grid_validation(ws, grid, last)
     return ws
 
@@ -240,8 +248,22 @@ def _labels(ws: Worksheet, st: Styles, r: int, row: Row) -> None:
     ws.write_string(r, L.COL_UNIT, row.indicator.unit, label)
 
 
+@dataclass(slots=True)
+class _Sparklines:
+    """A sheet's trend sparklines, gathered row by row for one group.
+
+    xlsxwriter keeps them until the workbook is closed, as two lists of
+    strings with each range qualified by its sheet; given in that form, they
+    are the very strings it keeps (not copies), and no tuple per row.
+    """
+
+    sheet: str                      # quoted as in a formula
+    locations: list[str] = field(default_factory=list)
+    ranges: list[str] = field(default_factory=list)
+
+
 def _grid_row(ws: Worksheet, st: Styles, notes: CommentSpool, grid: L.Grid, r: int, row: Row,
-              sparks: list[tuple[str, str]]) -> None:
+              sparks: _Sparklines) -> None:
     _labels(ws, st, r, row)
     for cell in row.cells:
         _value_cell(ws, st, notes, r, cell, with_qualifier=grid.sheet == L.TARGETS)
@@ -249,19 +271,19 @@ def _grid_row(ws: Worksheet, st: Styles, notes: CommentSpool, grid: L.Grid, r: i
         return
     if grid.trend_col is not None:
         first, last = grid.col(grid.years[0]), grid.col(grid.years[-1])
-        sparks.append((L.cell_address(r, grid.trend_col),
-                       f"{L.cell_address(r, first)}:{L.cell_address(r, last)}"))
+        sparks.locations.append(L.cell_address(r, grid.trend_col))
+        sparks.ranges.append(f"{sparks.sheet}!{L.cell_address(r, first)}:{L.cell_address(r, last)}")
     src = row.first_source_row
     write_link(ws, r, grid.link_col, f"{L.SOURCES}!A{src}", f"第{src}行", st.named("link"))
 
 
-def _sparklines(ws: Worksheet, st: Styles, sparks: list[tuple[str, str]]) -> None:
+def _sparklines(ws: Worksheet, st: Styles, sparks: _Sparklines) -> None:
     """All trend sparklines of a sheet as one group: one style, one XML element."""
-    if not sparks:
+    if not sparks.locations:
         return
     c = st.colors
     ws.add_sparkline(0, 0, {
-        "location": [loc for loc, _ in sparks], "range": [rng for _, rng in sparks],
+        "location": sparks.locations, "range": sparks.ranges,
         "markers": True, "high_point": True, "low_point": True, "series_color": c["sparkline"],
         "high_color": c["sparkline_high"], "low_color": c["sparkline_low"]})
 
@@ -311,14 +333,14 @@ def _grid_validation(ws: Worksheet, grid: L.Grid, last: int) -> None:
 
 # --- 期中数据 ---------------------------------------------------------------
 
-def _write_partial(wb: xlsxwriter.Workbook, st: Styles, notes: CommentSpool, rows: list[Row]) -> None:
+def _write_partial(wb: xlsxwriter.Workbook, st: Styles, notes: CommentSpool, plan: Plan) -> None:
     specs = L.config()["partial_columns"]
     ws = wb.add_worksheet(L.PARTIAL)
     cols = fixed_columns(specs)
     w = L.config()["widths"]
-    for c, texts, lo, hi in (("region", {r.region for r in rows}, w["region_min"], w["region_max"]),
-                             ("indicator_name", {r.indicator.name_zh for r in rows},
-                              w["indicator_min"], w["indicator_max"])):
+    regions, indicators = plan.partial_labels
+    for c, texts, lo, hi in (("region", regions, w["region_min"], w["region_max"]),
+                             ("indicator_name", indicators, w["indicator_min"], w["indicator_max"])):
         cols[L.partial_col(c)] = (L.partial_col(c), _label_width(texts, lo, hi), None, False)
     for c in ("value", "value_high", "qualifier"):
         i = L.partial_col(c)
@@ -327,8 +349,10 @@ def _write_partial(wb: xlsxwriter.Workbook, st: Styles, notes: CommentSpool, row
     header_row(ws, st, [c["header"] for c in specs], L.config()["titles"]["partial"],
                L.partial_col("region"), _legend(st, L.partial_col("value")), L.config()["legend_hint"])
     text, link = st.named("text"), st.named("link")
-    for i, row in enumerate(rows):
-        r = L.FIRST_DATA_ROW + i
+    n = 0
+    for row in plan.rows(L.PARTIAL):
+        r = row.number
+        n += 1
         f = row.cells[0].primary.fact
         key = st.named("key")
         for name, v in (("region_code", f.region_code), ("indicator", f.indicator),
@@ -345,9 +369,9 @@ def _write_partial(wb: xlsxwriter.Workbook, st: Styles, notes: CommentSpool, row
         src = row.first_source_row
         write_link(ws, r, L.partial_col("source_link"), f"{L.SOURCES}!A{src}", f"第{src}行", link)
     legend_end = L.partial_col("value") + len(L.config()["legend"]) - 1
-    finish(ws, len(rows), len(specs) - 1, "A:D", print_last_col=max(len(specs) - 1, legend_end))
-    if rows:
-        last = L.FIRST_DATA_ROW + len(rows) - 1
+    finish(ws, n, len(specs) - 1, "A:D", print_last_col=max(len(specs) - 1, legend_end))
+    if n:
+        last = L.FIRST_DATA_ROW + n - 1
         _validate(ws, [L.partial_col("value"), L.partial_col("value_high")], L.FIRST_DATA_ROW, last,
                   _decimal_rule())
         _validate(ws, [L.partial_col("qualifier")], L.FIRST_DATA_ROW, last, _qualifier_rule())
