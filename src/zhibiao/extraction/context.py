@@ -44,7 +44,7 @@ class Frame:
     doc_year: int
     sections: tuple[Section, ...]
     sentence_starts: tuple[int, ...]
-    estimated: tuple[int, int] | None = None  # (from, year): 预计数，下同 — that year's figures are estimates
+    estimated: int | None = None  # where 预计数，下同 stands: its section's whole-year figures after it are estimates
 
     def section_at(self, pos: int) -> Section:
         i = bisect_right(self.sections, pos, key=lambda s: s.start) - 1
@@ -177,7 +177,7 @@ def frame(text: str, year_hint: int | None = None, year: int | None = None) -> F
     """
     doc_year = year or document_year(text, year_hint)
     sections = [Section(0, doc_year, "actual")]
-    estimated: tuple[int, int] | None = None
+    estimated: int | None = None
     pos = 0
     for line in text.split("\n"):
         stripped = line.strip()
@@ -186,9 +186,8 @@ def frame(text: str, year_hint: int | None = None, year: int | None = None) -> F
             sec = (_heading_line if is_heading else _paragraph)(stripped, pos, doc_year, sections[-1])
             if sec is None and sections[-1].multi_year and _TOP_HEADING.match(stripped):
                 sec = Section(pos, sections[-1].year, sections[-1].status)  # 二、…: the five years end here
-            if estimated is None and sections[-1].status == "actual" and "预计数" in stripped and \
-                    has_cue("estimate_from_here", stripped):
-                estimated = (pos, sections[-1].year)  # 增长5%左右（预计数，下同）
+            if estimated is None and sections[-1].status == "actual" and has_cue("estimate_from_here", stripped):
+                estimated = pos  # 增长5%左右（预计数，下同）
             if sec:
                 sections.append(sec)
         pos += len(line) + 1
@@ -198,8 +197,6 @@ def frame(text: str, year_hint: int | None = None, year: int | None = None) -> F
         sections[0] = Section(0, doc_year - 1, "actual")
     elif len(sections) == 1:
         sections[0] = Section(0, doc_year, "actual", months=title_months(text))
-    if estimated and sections[0].start == 0 and estimated[0] < (sections[1].start if len(sections) > 1 else len(text)):
-        estimated = (estimated[0], sections[0].year)  # the marker stood before the first heading
     return Frame(doc_year, tuple(sections), sentence_starts(text), estimated)
 
 

@@ -207,11 +207,11 @@ def lexicon() -> Lexicon:
         cues.setdefault(row["kind"], []).append((re.compile(row["pattern"]), row.get("value") or ""))
     return Lexicon(concepts, re.compile(mention), groups, tuple(alternatives), re.compile(_quantity_pattern()),
                    by_pos["before"], by_pos["after"], by_pos["inner"], cues,
-                   {kind: re.compile("|".join(f"(?:{_unnamed(rx.pattern)})" for rx, _ in rows))
+                   {kind: re.compile("|".join(f"(?:{unnamed(rx.pattern)})" for rx, _ in rows))
                     for kind, rows in cues.items() if len(rows) > 1})
 
 
-def _unnamed(pattern: str) -> str:
+def unnamed(pattern: str) -> str:
     """A pattern with its named groups made plain, to be joined with others."""
     return re.sub(r"\(\?P<\w+>", "(?:", pattern)
 
@@ -291,7 +291,7 @@ def has_cue(kind: str, text: str) -> bool:
 @lru_cache(maxsize=None)
 def _any_of(kinds: tuple[str, ...]) -> re.Pattern[str]:
     rows = [rx for kind in kinds for rx, _ in lexicon().cues.get(kind, [])]
-    return re.compile("|".join(f"(?:{_unnamed(rx.pattern)})" for rx in rows))
+    return re.compile("|".join(f"(?:{unnamed(rx.pattern)})" for rx in rows))
 
 
 def has_any_cue(kinds: tuple[str, ...], text: str) -> bool:
@@ -339,6 +339,6 @@ def continues(local: str) -> bool:
 def _continuation() -> re.Pattern[str]:
     """Verbs, chain words, period words and qualifiers, any number of them (增加到 before 增加)."""
     kinds = ("verb_level", "verb_added", "verb_flat", "verb_growth", "chain_word", "months")
-    words = [f"(?:{_unnamed(rx.pattern)})" for kind in kinds for rx, _ in lexicon().cues.get(kind, [])]
+    words = [f"(?:{unnamed(rx.pattern)})" for kind in kinds for rx, _ in lexicon().cues.get(kind, [])]
     words += [re.escape(w) for w in sorted(lexicon().qualifiers_before, key=len, reverse=True)]
     return re.compile(f"(?:{'|'.join(words)}|[\\s，、,和及以上左右（(])*")

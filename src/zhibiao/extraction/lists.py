@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from .. import gazetteer
 from .context import clause_start, segment_start
-from .lexicon import ANY, Concept, _unnamed, continues, iter_mentions, lexicon, prefixes
+from .lexicon import ANY, Concept, unnamed, continues, iter_mentions, lexicon, prefixes
 from .model import Link, Mention, Quantity
 
 
@@ -118,9 +118,8 @@ def _place_items(text: str, start: int, end: int) -> list[Mention] | None:
 
 
 def _lead(segment: str) -> int:
-    """How many characters of status or verb words open a list's first item (推动, 预计…)."""
-    m = re.match(r"(?:预计|推动|力争|支持|确保|其中|全年)*", segment)
-    return m.end() if m else 0
+    """How many characters of list words open a list's first item (推动, 预计…: ``list_prefix``)."""
+    return max((m.end() for rx, _ in lexicon().cues.get("list_prefix", []) if (m := rx.match(segment))), default=0)
 
 
 def _concept_before(text: str, pos: int) -> Concept | None:
@@ -131,25 +130,24 @@ def _concept_before(text: str, pos: int) -> Concept | None:
     return found[-1][2] if found else None
 
 
+_PIECE = re.compile(r"[^，,、]+")
+
+
 def _earlier_items(text: str, clause_from: int, n: int) -> list[Mention | None] | None:
     """存款余额2.5万亿元，贷款余额2.1万亿元，分别增长7.5%和8.1%: a 分别 opening its clause
     refers to the ``n`` items before it in the sentence, one value each; each item's
     name (None for a name of no indicator).
     """
     sentence_from = segment_start(text, clause_from, "。；;\n")
-    pieces = [p for p in re.split(r"[，,、]", text[sentence_from:clause_from]) if p]
+    items = list(_PIECE.finditer(text, sentence_from, clause_from))[-n:]  # the sentence's pieces, placed
     quantity = lexicon().quantity_re
-    items = pieces[-n:]
-    if len(items) != n or any(len(quantity.findall(p)) != 1 or "分别" in p for p in items):
+    if len(items) != n or any(len(quantity.findall(p.group())) != 1 or "分别" in p.group() for p in items):
         return None
     out: list[Mention | None] = []
-    offset = sentence_from + text[sentence_from:clause_from].rfind(items[0])
     for piece in items:
-        start = text.find(piece, offset)
-        offset = start + len(piece)
-        m = lexicon().mention_re.search(piece)
+        m = lexicon().mention_re.search(piece.group())
         concept = lexicon().group_concepts[m.lastgroup or ""] if m else None
-        out.append(Mention(start + m.start(), start + m.end(), concept)
+        out.append(Mention(piece.start() + m.start(), piece.start() + m.end(), concept)
                    if m and concept and concept.indicators else None)
     return out if any(out) else None
 
@@ -226,7 +224,7 @@ def borrowed_subjects(text: str, mentions: list[Mention]) -> list[Mention]:
 @lru_cache(maxsize=None)
 def _bare_names() -> list[re.Pattern[str]]:
     """The bare-name cues right after a list separator (searched from the separator: fast)."""
-    return [re.compile(f"[、，,]({_unnamed(rx.pattern)})") for rx, _ in lexicon().cues.get("bare_name", [])]
+    return [re.compile(f"[、，,]({unnamed(rx.pattern)})") for rx, _ in lexicon().cues.get("bare_name", [])]
 
 
 @lru_cache(maxsize=None)

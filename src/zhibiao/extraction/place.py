@@ -6,6 +6,7 @@ import re
 from .. import gazetteer
 from ..errors import ExtractError
 from .context import clause_start, segment_start
+from .lexicon import first_cue
 
 # What may stand between a place name and the indicator it qualifies:
 # 满洲里口岸进出境中欧班列, 二连浩特市全年接待游客
@@ -117,16 +118,13 @@ def segment_subject(text: str, mention_start: int, issuer: gazetteer.Region) -> 
         return None
     names = gazetteer.names_in(seg[:12], within=issuer.code)
     if not names or names[0][0] != 0 or _LIST_JOIN.match(seg, names[0][1]) or \
-            _NOT_A_SUBJECT.match(seg, names[0][1]):
+            first_cue("named_for_place", seg[names[0][1]:names[0][1] + 8]):
         return None  # 甘其毛都口岸过货量…，外贸进出口总额: the port is no subject of the sentence
     region = names[0][2]
     if region.code == issuer.code or not gazetteer.is_within(region.code, issuer.code):
         return None
     return region
 
-
-# after a place: a port, an airport or a zone named for it, not the place itself
-_NOT_A_SUBJECT = re.compile(r"(?:口岸|机场|港|站|园区|新区|高新区|开发区|经开区|片区|综合保税区)")
 
 # 、/和/及/与 between the places of a list that share one value
 _LIST_JOIN = re.compile(r"(?:市|州|县|区|旗|盟)?[、和及与]")

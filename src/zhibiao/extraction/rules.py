@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
 from .. import catalog
 from .context import Frame, clause_start, months_in, names_one_year, segment_start, year_in
@@ -153,7 +153,7 @@ def _status(text: str, clause_from: int, sentence_from: int, q: Quantity, sectio
     hits = [h for h in (last_cue("status_estimate", clause), last_cue("status_target", clause)) if h]
     if hits:
         return max(hits, key=lambda h: h[0].end())[1], 0.9
-    segment_from = max(sentence_from, text.rfind("；", sentence_from, q.start) + 1, text.rfind(";", sentence_from, q.start) + 1)
+    segment_from = max(sentence_from, segment_start(text, q.start, "；;"))
     if first_cue("status_goal", text[segment_from:q.start]):
         return "target", 0.95  # (…高于年初6%左右的预期目标；固定资产投资增长4%: the target was 6%'s)
     if _estimate_opens_sentence(text[sentence_from:clause_from]):
@@ -464,8 +464,8 @@ def _candidate(text: str, frame: Frame, link: Link) -> Candidate | None:
     year = int(stated.group(1)) if stated else year_in(period_text, section, frame.doc_year) or section.year
     if status == "target":
         months = None
-    if status == "actual" and frame.estimated and q.start >= frame.estimated[0] and \
-            year == frame.estimated[1] and months is None:
+    if status == "actual" and frame.estimated is not None and q.start >= frame.estimated and \
+            year == frame.section_at(frame.estimated).year and months is None:
         status = "estimate"  # after 预计数，下同: that year's whole-year figures are estimates
     if link.rule != "name-value":
         confidence -= 0.1

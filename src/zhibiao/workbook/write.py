@@ -226,7 +226,7 @@ def _write_grid(wb: xlsxwriter.Workbook, st: Styles, notes: CommentSpool, plan: 
     sparks = _Sparklines(quote_sheetname(sheet))
     n = 0
     for row in plan.rows(sheet):
-        _grid_row(ws, st, notes, grid, row.number, row, sparks)
+        _grid_row(ws, st, notes, grid, row, sparks)
         n += 1
     _sparklines(ws, st, sparks)
     last = L.FIRST_DATA_ROW + n - 1
@@ -262,8 +262,9 @@ class _Sparklines:
     ranges: list[str] = field(default_factory=list)
 
 
-def _grid_row(ws: Worksheet, st: Styles, notes: CommentSpool, grid: L.Grid, r: int, row: Row,
+def _grid_row(ws: Worksheet, st: Styles, notes: CommentSpool, grid: L.Grid, row: Row,
               sparks: _Sparklines) -> None:
+    r = row.number
     _labels(ws, st, r, row)
     for cell in row.cells:
         _value_cell(ws, st, notes, r, cell, with_qualifier=grid.sheet == L.TARGETS)
